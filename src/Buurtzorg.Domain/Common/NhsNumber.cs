@@ -4,6 +4,7 @@ namespace Buurtzorg.Domain.Common;
 /// A 10-digit NHS number whose last digit is a modulus-11 check digit. <see cref="ToString"/> never prints the number,
 /// so an NHS number that slips into a log line or an exception message shows as a mask.
 /// </summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(NhsNumberConverter))]
 public readonly record struct NhsNumber
 {
     public string Digits { get; }
@@ -36,6 +37,24 @@ public readonly record struct NhsNumber
         for (var i = 0; i < 9; i++) sum += (digits[i] - '0') * (10 - i);
         var check = 11 - sum % 11;
         return check switch { 11 => 0, 10 => -1, _ => check };
+    }
+
+    /// <summary>
+    /// The n-th valid number of the test range 999 000 0000 – 999 999 9999, which is never issued to a person: for
+    /// demo data, simulations and tests.
+    /// </summary>
+    public static NhsNumber ForTesting(int n)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        // About one in eleven nine-digit stems has no valid check digit; skip those and count the rest.
+        for (var stem = 999_000_000L; stem <= 999_999_999L; stem++)
+        {
+            var digits = stem.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var check = CheckDigit(digits);
+            if (check < 0) continue;
+            if (n-- == 0) return new NhsNumber(digits + (char)('0' + check));
+        }
+        throw new ArgumentOutOfRangeException(nameof(n), "The test range holds fewer numbers than asked for.");
     }
 
     /// <summary>The number in the 3-3-4 form people read, for the record itself (never for logs).</summary>

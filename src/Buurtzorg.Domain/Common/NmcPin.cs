@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 namespace Buurtzorg.Domain.Common;
 
 /// <summary>A Nursing and Midwifery Council PIN: two digits, a letter, four digits, a letter (for example 12A3456B).</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(NmcPinConverter))]
 public readonly partial record struct NmcPin
 {
     public string Value { get; }

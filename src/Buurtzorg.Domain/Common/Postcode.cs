@@ -6,6 +6,7 @@ namespace Buurtzorg.Domain.Common;
 /// A UK postcode, normalised to upper case with one space before the inward code (<c>E3 2AB</c>). The district
 /// (<c>E3</c>) and sector (<c>E3 2</c>) say which neighbourhood it lies in without identifying the address.
 /// </summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(PostcodeConverter))]
 public readonly partial record struct Postcode
 {
     public string Value { get; }
@@ -32,6 +33,7 @@ public readonly partial record struct Postcode
 }
 
 /// <summary>A postcode district (<c>E3</c>) or sector (<c>E3 2</c>) a team's neighbourhood is made of.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(PostcodeAreaConverter))]
 public readonly partial record struct PostcodeArea
 {
     public string Value { get; }
