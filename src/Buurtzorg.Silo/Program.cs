@@ -1,6 +1,15 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
+using Buurtzorg.Silo;
 
-app.MapGet("/", () => "Hello World!");
+var demo = args.Contains("--demo");
+var app = SiloHost.Build(args.Where(a => a != "--demo").ToArray());
+await app.StartAsync();
 
-app.Run();
+Console.WriteLine($"Buurtzorg.Grains is serving gRPC at {string.Join(", ", app.Urls)}.");
+Console.WriteLine("EMBEDDED MODE: one silo, in-memory state. Nothing is kept after this process exits.");
+if (demo)
+{
+    var seeded = await DemoSeed.Run(app.Services.GetRequiredService<IGrainFactory>());
+    Console.WriteLine(seeded);
+}
+
+await app.WaitForShutdownAsync();

@@ -1,0 +1,229 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Buurtzorg.Api.V1;
+using Buurtzorg.Domain.Common;
+using Buurtzorg.Domain.Records;
+using Buurtzorg.Grains;
+using Grpc.Core;
+using Records = Buurtzorg.Domain.Records;
+
+namespace Buurtzorg.Api;
+
+/// <summary>
+/// The client's record. Each write becomes one entry whose id derives from the request id, so a retry finds its entry
+/// already in the history and changes nothing.
+/// </summary>
+public sealed class CareRecordApi(IGrainFactory grains, TimeProvider clock) : CareRecordService.CareRecordServiceBase
+{
+    private const int DefaultPageSize = 100;
+    private const int MaxPageSize = 500;
+
+    private DateTimeOffset Now => clock.GetUtcNow();
+
+    private DateOnly Today => DateOnly.FromDateTime(Now.UtcDateTime);
+
+    public override async Task<GetRecordResponse> GetRecord(GetRecordRequest request, ServerCallContext context) =>
+        new() { Record = (await Client(request.ClientId).Get()).ToProto() };
+
+    public override async Task<GetHistoryResponse> GetHistory(GetHistoryRequest request, ServerCallContext context)
+    {
+        var client = Client(request.ClientId);
+        var size = request.PageSize switch
+        {
+            0 => DefaultPageSize,
+            < 0 or > MaxPageSize => throw CareRuleException.Invalid($"page_size must be between 1 and {MaxPageSize}."),
+            var n => n,
+        };
+        var offset = string.IsNullOrEmpty(request.PageToken) ? 0
+            : int.TryParse(request.PageToken, NumberStyles.None, CultureInfo.InvariantCulture, out var o) ? o
+            : throw CareRuleException.Invalid("page_token is not one this service gave out.");
+        var record = await client.Get();
+        var response = new GetHistoryResponse();
+        response.Entries.AddRange(record.History.Skip(offset).Take(size).Select(e => e.ToHistory(record)));
+        if (offset + size < record.History.Count) response.NextPageToken = (offset + size).ToString(CultureInfo.InvariantCulture);
+        return response;
+    }
+
+    public override async Task<AddNetworkMemberResponse> AddNetworkMember(AddNetworkMemberRequest request, ServerCallContext context)
+    {
+        var (client, id, by) = Write(request.RequestId, request.ClientId, request.RecordedBy, "net");
+        var entry = new NetworkMemberAdded(id, Now, by, id,
+            Wire.Enum<Records.NetworkRole>((int)request.Role, "role"),
+            Text.Required(request.Name, "Name"),
+            Text.Optional(request.Contact, "Contact"),
+            Wire.Enum<Records.ContactPreference>((int)request.ContactPreference, "contact_preference"),
+            Text.Optional(request.Note, "Note", Text.NoteMax));
+        var record = await client.Append(entry);
+        return new AddNetworkMemberResponse { Member = record.Network.First(m => m.MemberId == id).ToProto() };
+    }
+
+    public override async Task<RemoveNetworkMemberResponse> RemoveNetworkMember(RemoveNetworkMemberRequest request, ServerCallContext context)
+    {
+        var (client, id, by) = Write(request.RequestId, request.ClientId, request.RecordedBy, "e");
+        await client.Append(new NetworkMemberRemoved(id, Now, by, Ids.Parse(request.MemberId, "member_id")));
+        return new RemoveNetworkMemberResponse { EntryId = id };
+    }
+
+    public override async Task<AddProblemResponse> AddProblem(AddProblemRequest request, ServerCallContext context)
+    {
+        var (client, id, by) = Write(request.RequestId, request.ClientId, request.RecordedBy, "prob");
+        var entry = new ProblemAdded(id, Now, by, id,
+            Wire.Enum<Records.OmahaProblem>((int)request.Problem, "problem"),
+            Wire.Enum<Records.ProblemScope>((int)request.Scope, "scope"),
+            Wire.Enum<Records.ProblemSeverity>((int)request.Severity, "severity"),
+            request.SignsAndSymptoms.ToImmutableList());
+        var record = await client.Append(entry);
+        return new AddProblemResponse { Problem = record.Problems.First(p => p.ProblemId == id).ToProto() };
+    }
+
+    public override async Task<ResolveProblemResponse> ResolveProblem(ResolveProblemRequest request, ServerCallContext context)
+    {
+        var (client, id, by) = Write(request.RequestId, request.ClientId, request.RecordedBy, "e");
+        await client.Append(new ProblemResolved(id, Now, by, Ids.Parse(request.ProblemId, "problem_id")));
+        return new ResolveProblemResponse { EntryId = id };
+    }
+
+    public override async Task<RateProblemResponse> RateProblem(RateProblemRequest request, ServerCallContext context)
+    {
+        var (client, id, by) = Write(request.RequestId, request.ClientId, request.RecordedBy, "rate");
+        var problemId = Ids.Parse(request.ProblemId, "problem_id");
+        var entry = new RatingRecorded(id, Now, by, problemId, RecordMapping.FromProto(request.Rating), Wire.DateOr(request.RatedOn, "rated_on", Today), by);
+        var record = await client.Append(entry);
+        return new RateProblemResponse { EntryId = id, Problem = record.Problems.First(p => p.ProblemId == problemId).ToProto() };
+    }
+
+    public override async Task<AgreeGoalResponse> AgreeGoal(AgreeGoalRequest request, ServerCallContext context)
+    {
+        var (client, id, by) = Write(request.RequestId, request.ClientId, request.RecordedBy, "goal");
+        var entry = new GoalAgreed(id, Now, by, id,
+            Ids.Parse(request.ProblemId, "problem_id"),
+            Text.Required(request.Description, "Goal", CareRecordRules.GoalMax),
+            Wire.Enum<Records.AgreedBy>((int)request.AgreedBy, "agreed_by"),
+            Text.Required(request.AgreedByName, "Who agreed"),
+            Wire.DateOr(request.AgreedOn, "agreed_on", Today));
+        var record = await client.Append(entry);
+        return new AgreeGoalResponse { Goal = record.Goals.First(g => g.GoalId == id).ToProto() };
+    }
+
+    public override async Task<AddInterventionResponse> AddIntervention(AddInterventionRequest request, ServerCallContext context)
+    {
+        var (client, id, by) = Write(request.RequestId, request.ClientId, request.RecordedBy, "int");
+        if (request.Frequency is null) throw CareRuleException.Invalid("frequency is required.");
+        var entry = new InterventionAdded(id, Now, by, id,
+            Ids.Parse(request.ProblemId, "problem_id"),
+            Wire.Enum<Records.InterventionCategory>((int)request.Category, "category"),
+            Text.Required(request.Target, "Target"),
+            Text.Optional(request.Detail, "Detail", CareRecordRules.DetailMax),
+            Wire.Enum<Records.CareType>((int)request.CareType, "care_type"),
+            new Records.VisitFrequency(request.Frequency.Times, Wire.Enum<Records.FrequencyPeriod>((int)request.Frequency.Period, "frequency.period")),
+            Wire.Enum<Records.TimeWindow>((int)request.TimeWindow, "time_window"),
+            request.DurationMinutes,
+            Wire.Enums<Domain.Common.Skill, V1.Skill>(request.Skills, "skills").ToImmutableSortedSet());
+        var record = await client.Append(entry);
+        return new AddInterventionResponse
+        {
+            Intervention = record.Interventions.First(i => i.InterventionId == id).ToProto(),
+            ReablementEndsDate = Wire.Date(record.ReablementEndsOn),
+        };
+    }
+
+    public override async Task<StopInterventionResponse> StopIntervention(StopInterventionRequest request, ServerCallContext context)
+    {
+        var (client, id, by) = Write(request.RequestId, request.ClientId, request.RecordedBy, "e");
+        await client.Append(new InterventionStopped(id, Now, by, Ids.Parse(request.InterventionId, "intervention_id")));
+        return new StopInterventionResponse { EntryId = id };
+    }
+
+    public override async Task<ScheduleReviewResponse> ScheduleReview(ScheduleReviewRequest request, ServerCallContext context)
+    {
+        var (client, id, by) = Write(request.RequestId, request.ClientId, request.RecordedBy, "e");
+        await client.Append(new ReviewScheduled(id, Now, by, Wire.Date(request.DueDate, "due_date")));
+        return new ScheduleReviewResponse { EntryId = id };
+    }
+
+    public override async Task<RenewReablementResponse> RenewReablement(RenewReablementRequest request, ServerCallContext context)
+    {
+        var (client, id, by) = Write(request.RequestId, request.ClientId, request.RecordedBy, "e");
+        var record = await client.Append(new ReablementRenewed(id, Now, by));
+        return new RenewReablementResponse { ReablementEndsDate = Wire.Date(record.ReablementEndsOn) };
+    }
+
+    public override async Task<RecordVisitResponse> RecordVisit(RecordVisitRequest request, ServerCallContext context)
+    {
+        var nurseId = Ids.Parse(request.NurseId, "nurse_id");
+        var (client, id, _) = Write(request.RequestId, request.ClientId, nurseId, "visit");
+        var entry = Visit(id, nurseId, request.Start, request.DurationMinutes, request.DirectCareMinutes, request.InterventionsDone,
+            request.Note, request.OutOfHours);
+        var record = await client.Append(entry);
+        return new RecordVisitResponse { Visit = record.Visits.First(v => v.VisitId == id).ToProto() };
+    }
+
+    public override async Task<AddNoteResponse> AddNote(AddNoteRequest request, ServerCallContext context)
+    {
+        var (client, id, by) = Write(request.RequestId, request.ClientId, request.RecordedBy, "note");
+        var record = await client.Append(new NoteAdded(id, Now, by, id, Text.Required(request.Text, "Note", Text.NoteMax)));
+        return new AddNoteResponse { Note = record.Notes.First(n => n.NoteId == id).ToProto() };
+    }
+
+    public override async Task<CorrectEntryResponse> CorrectEntry(CorrectEntryRequest request, ServerCallContext context)
+    {
+        var (client, id, by) = Write(request.RequestId, request.ClientId, request.RecordedBy, "corr");
+        var entryId = Ids.Parse(request.EntryId, "entry_id");
+        var reason = Text.Required(request.Reason, "The reason for the correction", CareRecordRules.GoalMax);
+        if (request.ReplacementCase == CorrectEntryRequest.ReplacementOneofCase.None)
+            throw CareRuleException.Invalid("Say what the entry should have said, or strike it.");
+        if (request.ReplacementCase == CorrectEntryRequest.ReplacementOneofCase.Strike && !request.Strike)
+            throw CareRuleException.Invalid("strike must be true to strike an entry.");
+        // The replacement keeps the ids of what it corrects; the app sends only the corrected fields.
+        var original = (await client.Get()).FindEntry(entryId)
+            ?? throw CareRuleException.NotFound("There is no entry with that id on the client's record.");
+        var replacement = Replacement(request, original);
+        var record = await client.Append(new Correction(id, Now, by, entryId, reason, replacement));
+        return new CorrectEntryResponse { Entry = record.FindEntry(id)!.ToHistory(record) };
+    }
+
+    private RecordEntry? Replacement(CorrectEntryRequest request, RecordEntry original) => (request.ReplacementCase, original) switch
+    {
+        (CorrectEntryRequest.ReplacementOneofCase.Strike, _) => null,
+        (CorrectEntryRequest.ReplacementOneofCase.Visit, VisitRecorded old) => Visit(old.EntryId, Ids.Parse(request.Visit.NurseId, "visit.nurse_id"),
+            request.Visit.Start, request.Visit.DurationMinutes, request.Visit.DirectCareMinutes, request.Visit.InterventionsDone,
+            request.Visit.Note, request.Visit.OutOfHours) with { VisitId = old.VisitId },
+        (CorrectEntryRequest.ReplacementOneofCase.Note, NoteAdded old) => old with { Text = Text.Required(request.Note.Text, "Note", Text.NoteMax) },
+        (CorrectEntryRequest.ReplacementOneofCase.Rating, RatingRecorded old) => old with
+        {
+            Rating = RecordMapping.FromProto(request.Rating.Rating_),
+            RatedOn = Wire.DateOr(request.Rating.RatedOn, "rating.rated_on", old.RatedOn),
+        },
+        (CorrectEntryRequest.ReplacementOneofCase.Goal, GoalAgreed old) => old with
+        {
+            Description = Text.Required(request.Goal.Description, "Goal", CareRecordRules.GoalMax),
+            AgreedBy = Wire.Enum<Records.AgreedBy>((int)request.Goal.AgreedBy, "goal.agreed_by"),
+            AgreedByName = Text.Required(request.Goal.AgreedByName, "Who agreed"),
+            AgreedOn = Wire.DateOr(request.Goal.AgreedOn, "goal.agreed_on", old.AgreedOn),
+        },
+        (CorrectEntryRequest.ReplacementOneofCase.NetworkMember, NetworkMemberAdded old) => old with
+        {
+            Role = Wire.Enum<Records.NetworkRole>((int)request.NetworkMember.Role, "network_member.role"),
+            Name = Text.Required(request.NetworkMember.Name, "Name"),
+            Contact = Text.Optional(request.NetworkMember.Contact, "Contact"),
+            ContactPreference = Wire.Enum<Records.ContactPreference>((int)request.NetworkMember.ContactPreference, "network_member.contact_preference"),
+            Note = Text.Optional(request.NetworkMember.Note, "Note", Text.NoteMax),
+        },
+        _ => throw CareRuleException.Invalid("A correction must replace an entry with one of the same kind."),
+    };
+
+    private VisitRecorded Visit(string id, string nurseId, Google.Protobuf.WellKnownTypes.Timestamp? start, int duration, int direct,
+        IEnumerable<string> interventions, string? note, bool outOfHours) =>
+        new(id, Now, nurseId, id, nurseId, Wire.Instant(start, "start"), duration, direct,
+            interventions.Select(i => Ids.Parse(i, "interventions_done")).ToImmutableList(),
+            Text.Optional(note, "Visit note", Text.NoteMax), outOfHours);
+
+    private IClientGrain Client(string clientId) => grains.GetGrain<IClientGrain>(Ids.Parse(clientId, "client_id"));
+
+    /// <summary>What every write checks first: the request id, the client, who records it; and the new entry's id.</summary>
+    private (IClientGrain Client, string EntryId, string RecordedBy) Write(string requestId, string clientId, string recordedBy, string kind)
+    {
+        var request = Ids.RequestId(requestId);
+        return (Client(clientId), Ids.Derive(kind, request), Ids.Parse(recordedBy, "recorded_by"));
+    }
+}

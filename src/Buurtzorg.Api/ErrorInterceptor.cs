@@ -1,0 +1,87 @@
+using Buurtzorg.Domain.Common;
+using Buurtzorg.Grains;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Microsoft.Extensions.Logging;
+
+namespace Buurtzorg.Api;
+
+/// <summary>
+/// The one place that turns failures into gRPC statuses, so every service answers the same way: a refused rule keeps
+/// its kind and its message (written for a nurse to read, free of patient data); a failure of ours never leaks detail.
+/// </summary>
+public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interceptor
+{
+    public const string ReasonTrailer = "buurtzorg-reason";
+
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context,
+        UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(request, context);
+        }
+        catch (Exception e) when (Translate(e, context.Method) is { } translated)
+        {
+            throw translated;
+        }
+    }
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream,
+        ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(request, responseStream, context);
+        }
+        catch (Exception e) when (Translate(e, context.Method) is { } translated)
+        {
+            throw translated;
+        }
+    }
+
+    private RpcException? Translate(Exception e, string method)
+    {
+        switch (e)
+        {
+            case RpcException:
+                return null;
+            case CareRuleException rule:
+                return Refused(rule.Violation, rule.Message, rule.Reason);
+            case RuleRefusedException refused:
+                return Refused(refused.Violation, refused.Message, refused.Reason);
+            case OperationCanceledException:
+                return new RpcException(new Status(StatusCode.Cancelled, "The request was cancelled."));
+            case TimeoutException or SiloUnavailableException or OrleansMessageRejectionException:
+                LogUnavailable(logger, method, e.GetType().Name);
+                return new RpcException(new Status(StatusCode.Unavailable,
+                    "The service is briefly unavailable. Nothing was lost: please try again in a moment."));
+            default:
+                // Logged by type and stack only: exception messages from libraries may echo values we were given.
+                LogFailure(logger, method, e.GetType().FullName, e.StackTrace);
+                return new RpcException(new Status(StatusCode.Internal,
+                    "Something went wrong on our side. The request can be retried safely; if it keeps failing, contact support."));
+        }
+    }
+
+    private static RpcException Refused(RuleViolation violation, string message, string? reason)
+    {
+        var code = violation switch
+        {
+            RuleViolation.InvalidArgument => StatusCode.InvalidArgument,
+            RuleViolation.NotFound => StatusCode.NotFound,
+            RuleViolation.AlreadyExists => StatusCode.AlreadyExists,
+            RuleViolation.PermissionDenied => StatusCode.PermissionDenied,
+            _ => StatusCode.FailedPrecondition,
+        };
+        var trailers = new Metadata();
+        if (reason is not null) trailers.Add(ReasonTrailer, reason);
+        return new RpcException(new Status(code, message), trailers);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} could not reach a grain ({ExceptionType}); answered UNAVAILABLE")]
+    private static partial void LogUnavailable(ILogger logger, string method, string exceptionType);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Method} failed with {ExceptionType}; answered INTERNAL\n{StackTrace}")]
+    private static partial void LogFailure(ILogger logger, string method, string? exceptionType, string? stackTrace);
+}

@@ -1,0 +1,161 @@
+using System.Collections.Immutable;
+using System.Text.Json.Serialization;
+using Buurtzorg.Domain.Common;
+
+namespace Buurtzorg.Domain.Records;
+
+/// <summary>
+/// A client's care record: every entry ever made (<see cref="History"/>) and the current record folded from it.
+/// Nothing is overwritten: a <see cref="Correction"/> makes the fold read its replacement in place of the corrected
+/// entry, or skip the entry when struck, while the original stays in the history.
+/// <para>
+/// As JSON the record carries its current state for readers, but loading it replays <see cref="History"/>, so the
+/// state always agrees with the history (and a fix to the fold reaches records already stored).
+/// </para>
+/// </summary>
+public sealed record CareRecord
+{
+    private readonly RecordState state;
+    private readonly ImmutableDictionary<string, RecordEntry> entriesById;
+    private readonly ImmutableDictionary<string, Correction> latestCorrections;
+
+    private CareRecord(
+        string clientId,
+        ImmutableList<RecordEntry> history,
+        ImmutableDictionary<string, RecordEntry> entriesById,
+        ImmutableDictionary<string, Correction> latestCorrections,
+        RecordState state)
+    {
+        ClientId = clientId;
+        History = history;
+        this.entriesById = entriesById;
+        this.latestCorrections = latestCorrections;
+        this.state = state;
+    }
+
+    [JsonConstructor]
+    private CareRecord(string clientId, ImmutableList<RecordEntry>? history)
+        : this(Replayed(clientId, history ?? []))
+    {
+    }
+
+    /// <summary>A record with no entries yet.</summary>
+    public static CareRecord Create(string clientId) => Empty(Ids.Parse(clientId, "Client id"));
+
+    /// <summary>Rebuilds a record from its history; the same as applying the entries one by one.</summary>
+    public static CareRecord Replay(string clientId, IEnumerable<RecordEntry> history)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        return history.Aggregate(Create(clientId), (record, entry) => record.Apply(entry));
+    }
+
+    public string ClientId { get; }
+
+    /// <summary>Set by the first referral; null before it.</summary>
+    [JsonConverter(typeof(NhsNumberJsonConverter))]
+    public NhsNumber? NhsNumber => state.NhsNumber;
+
+    /// <summary>As given by the latest referral.</summary>
+    public Demographics? Demographics => state.Demographics;
+
+    public ImmutableList<ClientReferral> Referrals => state.Referrals;
+
+    /// <summary>The episode on a team's caseload now, or null when the client is on no caseload.</summary>
+    public Episode? OpenEpisode => state.OpenEpisode;
+
+    public ImmutableList<Episode> PastEpisodes => state.PastEpisodes;
+
+    /// <summary>The current episode's problems, active and resolved, with their ratings.</summary>
+    public ImmutableList<CarePlanProblem> Problems => state.Problems;
+
+    public ImmutableList<Goal> Goals => state.Goals;
+
+    /// <summary>Interventions in progress (stopped ones, and those of resolved problems, are left out).</summary>
+    public ImmutableList<Intervention> Interventions => state.Interventions;
+
+    public DateOnly? NextReviewOn => state.NextReviewOn;
+
+    public DateOnly? ReablementStartedOn => state.ReablementStartedOn;
+
+    /// <summary>Six weeks after the episode's first reablement intervention, plus six weeks per renewal; null without reablement.</summary>
+    public DateOnly? ReablementEndsOn => state.ReablementEndsOn;
+
+    /// <summary>Visits of every episode, in the order recorded; struck visits are left out.</summary>
+    public ImmutableList<Visit> Visits => state.Visits;
+
+    public ImmutableList<Note> Notes => state.Notes;
+
+    public ImmutableList<NetworkMember> Network => state.Network;
+
+    /// <summary>Every entry ever applied, oldest first, corrections and corrected entries included.</summary>
+    public ImmutableList<RecordEntry> History { get; }
+
+    [JsonIgnore]
+    public bool IsOnCaseload => state.OpenEpisode is not null;
+
+    [JsonIgnore]
+    public ImmutableList<CarePlanProblem> ActiveProblems => state.Problems.FindAll(p => p.IsActive);
+
+    /// <summary>
+    /// Appends an entry and folds it in. The entry is taken as it is: check it with <see cref="CareRecordRules"/>
+    /// first. An entry whose id is already in the history is a retry and leaves the record as it is.
+    /// </summary>
+    public CareRecord Apply(RecordEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        if (entriesById.ContainsKey(entry.EntryId)) return this;
+        var history = History.Add(entry);
+        var byId = entriesById.Add(entry.EntryId, entry);
+        // A correction may change any earlier step of the fold, so the record is folded again from the start.
+        if (entry is Correction || latestCorrections.ContainsKey(entry.EntryId)) return Rebuilt(ClientId, history, byId);
+        return new(ClientId, history, byId, latestCorrections, state.Fold(entry));
+    }
+
+    public RecordEntry? FindEntry(string entryId) => entriesById.GetValueOrDefault(entryId);
+
+    /// <summary>The correction now in force for an entry (the latest one), or null when it was never corrected.</summary>
+    public Correction? CorrectionOf(string entryId) => latestCorrections.GetValueOrDefault(entryId);
+
+    public CarePlanProblem? ActiveProblem(string problemId) => state.Problems.Find(p => p.ProblemId == problemId && p.IsActive);
+
+    /// <summary>
+    /// Visits per nurse, for the continuity indices: out-of-hours visits are left out, since they are not the team's
+    /// planned care. With <paramref name="currentEpisodeOnly"/> and no open episode the answer is empty.
+    /// </summary>
+    public ImmutableDictionary<string, int> VisitsByNurse(bool currentEpisodeOnly = true) =>
+        state.Visits
+            .Where(v => !v.OutOfHours && (!currentEpisodeOnly || v.EpisodeId == state.OpenEpisode?.EpisodeId))
+            .GroupBy(v => v.NurseId, StringComparer.Ordinal)
+            .ToImmutableDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+
+    /// <summary>Direct-care minutes over visit minutes in the current episode (the target is 0.6); null without visits.</summary>
+    public double? DirectCareShare()
+    {
+        var visits = state.Visits.FindAll(v => v.EpisodeId == state.OpenEpisode?.EpisodeId);
+        var minutes = visits.Sum(v => v.DurationMinutes);
+        return minutes == 0 ? null : (double)visits.Sum(v => v.DirectCareMinutes) / minutes;
+    }
+
+    public override string ToString() => $"CareRecord {ClientId} ({History.Count} entries)";
+
+    private static CareRecord Empty(string clientId) =>
+        new(clientId, [], ImmutableDictionary<string, RecordEntry>.Empty, ImmutableDictionary<string, Correction>.Empty, RecordState.Empty);
+
+    private static CareRecord Replayed(string clientId, IEnumerable<RecordEntry> history) =>
+        history.Aggregate(Empty(clientId), (record, entry) => record.Apply(entry));
+
+    private static CareRecord Rebuilt(string clientId, ImmutableList<RecordEntry> history, ImmutableDictionary<string, RecordEntry> byId)
+    {
+        var latest = ImmutableDictionary.CreateBuilder<string, Correction>();
+        foreach (var correction in history.OfType<Correction>()) latest[correction.CorrectsEntryId] = correction;
+
+        var folded = RecordState.Empty;
+        foreach (var entry in history)
+        {
+            if (entry is Correction) continue;
+            var current = latest.TryGetValue(entry.EntryId, out var correction) ? correction.Replacement : entry;
+            if (current is not null) folded = folded.Fold(current);
+        }
+        return new(clientId, history, byId, latest.ToImmutable(), folded);
+    }
+}

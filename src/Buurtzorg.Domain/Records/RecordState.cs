@@ -1,0 +1,136 @@
+using System.Collections.Immutable;
+using Buurtzorg.Domain.Common;
+
+namespace Buurtzorg.Domain.Records;
+
+/// <summary>
+/// The current record and the one step of the fold that builds it. The fold never refuses an entry (a stored history
+/// must always load): the rules refuse bad entries before they are appended, and here an entry whose subject is
+/// missing, such as a rating for a struck problem, simply changes nothing.
+/// </summary>
+internal sealed record RecordState(
+    NhsNumber? NhsNumber,
+    Demographics? Demographics,
+    ImmutableList<ClientReferral> Referrals,
+    Episode? OpenEpisode,
+    ImmutableList<Episode> PastEpisodes,
+    ImmutableList<CarePlanProblem> Problems,
+    ImmutableList<Goal> Goals,
+    ImmutableList<Intervention> Interventions,
+    DateOnly? NextReviewOn,
+    DateOnly? ReablementStartedOn,
+    DateOnly? ReablementEndsOn,
+    ImmutableList<Visit> Visits,
+    ImmutableList<Note> Notes,
+    ImmutableList<NetworkMember> Network)
+{
+    /// <summary>Reablement is free for six weeks under the Care Act 2014, and renewed six weeks at a time.</summary>
+    public const int ReablementDays = 42;
+
+    public static readonly RecordState Empty = new(
+        null, null, [], null, [], [], [], [], null, null, null, [], [], []);
+
+    public RecordState Fold(RecordEntry entry) => entry switch
+    {
+        ReferralReceived e => this with
+        {
+            NhsNumber = NhsNumber ?? e.NhsNumber,
+            Demographics = e.Demographics,
+            Referrals = Referrals.Add(new(e.ReferralId, e.TeamId, e.Source, e.Needs, e.At)),
+        },
+        EpisodeOpened e when OpenEpisode is null => WithoutCarePlan() with
+        {
+            OpenEpisode = new(e.EpisodeId, e.TeamId, e.ReferralId, e.Source, e.Needs, e.At, null, null, null, []),
+        },
+        EpisodeClosed e when OpenEpisode is { } open => Close(open, e),
+        NetworkMemberAdded e => this with
+        {
+            Network = Network.RemoveAll(m => m.MemberId == e.MemberId)
+                .Add(new(e.MemberId, e.Role, e.Name, e.Contact, e.ContactPreference, e.Note, e.EntryId)),
+        },
+        NetworkMemberRemoved e => this with { Network = Network.RemoveAll(m => m.MemberId == e.MemberId) },
+        // Clinical entries belong to an episode (the rules see to it that one is open); corrections act by
+        // substitution when the history is folded (see CareRecord), never as a step here.
+        _ => OpenEpisode is { } open ? FoldClinical(open, entry) : this,
+    };
+
+    private RecordState FoldClinical(Episode open, RecordEntry entry) => entry switch
+    {
+        ProblemAdded e => this with
+        {
+            Problems = Problems.Add(new(e.ProblemId, e.Problem, e.Scope, e.Severity, e.Signs, e.At, null, [])),
+        },
+        ProblemResolved e => this with
+        {
+            Problems = Update(Problems, p => p.ProblemId == e.ProblemId && p.IsActive, p => p with { ResolvedAt = e.At }),
+            Interventions = Interventions.RemoveAll(i => i.ProblemId == e.ProblemId),
+        },
+        RatingRecorded e => Rate(e.ProblemId, new(e.Rating, e.RatedOn, e.Rater, e.EntryId)),
+        GoalAgreed e => this with
+        {
+            Goals = Goals.RemoveAll(g => g.GoalId == e.GoalId)
+                .Add(new(e.GoalId, e.ProblemId, e.Description, e.AgreedBy, e.AgreedByName, e.AgreedOn, e.EntryId)),
+        },
+        InterventionAdded e => StartReablementIfDue(e) with
+        {
+            Interventions = Interventions.Add(new(e.InterventionId, e.ProblemId, e.Category, e.Target, e.Detail,
+                e.CareType, e.Frequency, e.TimeWindow, e.DurationMinutes, e.Skills, e.At)),
+        },
+        InterventionStopped e => this with { Interventions = Interventions.RemoveAll(i => i.InterventionId == e.InterventionId) },
+        ReviewScheduled e => this with { NextReviewOn = e.DueOn },
+        ReablementRenewed when ReablementEndsOn is { } end => this with { ReablementEndsOn = end.AddDays(ReablementDays) },
+        VisitRecorded e => this with
+        {
+            Visits = Visits.Add(new(e.VisitId, open.EpisodeId, e.NurseId, e.Start, e.DurationMinutes,
+                e.DirectCareMinutes, e.InterventionsDone, e.Note, e.OutOfHours, e.EntryId)),
+        },
+        NoteAdded e => this with
+        {
+            Notes = Notes.Add(new(e.NoteId, open.EpisodeId, e.Text, e.At, e.RecordedBy, e.EntryId)),
+        },
+        _ => this,
+    };
+
+    /// <summary>The calendar date of a timestamp in its own offset: callers stamp entries in the team's local time.</summary>
+    public static DateOnly DateOf(DateTimeOffset at) => DateOnly.FromDateTime(at.DateTime);
+
+    private RecordState Close(Episode open, EpisodeClosed e)
+    {
+        var rated = e.FinalRatings.Aggregate(this, (state, r) =>
+            state.Rate(r.ProblemId, new(r.Rating, DateOf(e.At), e.RecordedBy, e.EntryId)));
+        var outcomes = rated.Problems
+            .Select(p => new ProblemOutcome(p.ProblemId, p.Problem, p.FirstRating?.Rating, p.LatestRating?.Rating))
+            .ToImmutableList();
+        var closed = open with { DischargedAt = e.At, DischargeReason = e.Reason, Summary = e.Summary, Outcomes = outcomes };
+        return rated.WithoutCarePlan() with { OpenEpisode = null, PastEpisodes = PastEpisodes.Add(closed) };
+    }
+
+    // A care plan belongs to one episode; the next admission starts a fresh one.
+    private RecordState WithoutCarePlan() => this with
+    {
+        Problems = [],
+        Goals = [],
+        Interventions = [],
+        NextReviewOn = null,
+        ReablementStartedOn = null,
+        ReablementEndsOn = null,
+    };
+
+    private RecordState Rate(string problemId, RecordedRating rating) => this with
+    {
+        Problems = Update(Problems, p => p.ProblemId == problemId, p => p with { Ratings = p.Ratings.Add(rating) }),
+    };
+
+    private RecordState StartReablementIfDue(InterventionAdded e)
+    {
+        if (e.CareType != CareType.Reablement || ReablementStartedOn is not null) return this;
+        var start = DateOf(e.At);
+        return this with { ReablementStartedOn = start, ReablementEndsOn = start.AddDays(ReablementDays) };
+    }
+
+    private static ImmutableList<T> Update<T>(ImmutableList<T> items, Func<T, bool> match, Func<T, T> change)
+    {
+        var index = items.FindIndex(item => match(item));
+        return index < 0 ? items : items.SetItem(index, change(items[index]));
+    }
+}

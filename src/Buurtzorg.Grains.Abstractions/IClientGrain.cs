@@ -1,0 +1,28 @@
+using Buurtzorg.Domain.Records;
+
+namespace Buurtzorg.Grains;
+
+/// <summary>
+/// A client's care record (key: an opaque client id, never the NHS number): an append-only history from which the
+/// current record is derived. Admission and discharge arrive from the team; clinical entries from the team app.
+/// </summary>
+[Alias("buurtzorg.client")]
+public interface IClientGrain : IGrainWithStringKey
+{
+    /// <summary>Called by the team when a referral arrives: the record learns (or refreshes) the client's details.</summary>
+    [Alias("receive-referral")] Task ReceiveReferral(ReferralReceived entry);
+
+    /// <summary>Called by the team as it admits: opens an episode, unless the client is on another team's caseload.</summary>
+    [Alias("open-episode")] Task OpenEpisode(EpisodeOpened entry);
+
+    /// <summary>Called by the team as it discharges: closes the episode with the reason and final ratings.</summary>
+    [Alias("close-episode")] Task CloseEpisode(EpisodeClosed entry);
+
+    /// <summary>Appends a clinical entry (visit, note, rating, …) after checking it against the record's rules.</summary>
+    [Alias("append")] Task<CareRecord> Append(RecordEntry entry);
+
+    [Alias("get")] Task<CareRecord> Get();
+
+    /// <summary>Visits of the current episode by nurse, for continuity indices (out-of-hours visits excluded).</summary>
+    [Alias("visits-by-nurse")] Task<IReadOnlyDictionary<string, int>> VisitsByNurse();
+}

@@ -1,0 +1,72 @@
+using Buurtzorg.Domain.Common;
+using Buurtzorg.Domain.Records;
+using Buurtzorg.Domain.Teams;
+
+namespace Buurtzorg.Grains;
+
+/// <summary>
+/// The team (key: team id): the one writer of membership, capacity, admission and named-nurse decisions. Cross-grain
+/// steps start here and converge when retried with the same request id.
+/// </summary>
+[Alias("buurtzorg.team")]
+public interface ITeamGrain : IGrainWithStringKey
+{
+    [Alias("apply")] Task<Team> Apply(string requestId, ApplyTeamCommand command);
+    [Alias("approve")] Task<Team> Approve(string requestId);
+    [Alias("close")] Task<Team> Close(string requestId);
+    [Alias("get")] Task<Team> Get();
+    [Alias("join")] Task<Team> Join(string requestId, string nurseId);
+    [Alias("leave")] Task<(Team Team, Departure Departure)> Leave(string requestId, string nurseId);
+    [Alias("set-policy")] Task<Team> SetPolicy(string requestId, CapacityPolicy policy);
+    [Alias("start-leave")] Task<(Team Team, IReadOnlyList<Handover> Handovers)> StartLeave(string requestId, string nurseId, LeavePeriod period);
+    [Alias("end-leave")] Task<Team> EndLeave(string requestId, string nurseId);
+    [Alias("refer")] Task<Referral> Refer(string requestId, ReferCommand command);
+    [Alias("referrals")] Task<IReadOnlyList<Referral>> Referrals(ReferralStatus? status);
+    [Alias("admit")] Task<CaseloadEntry> Admit(string requestId, string referralId, string? namedNurseId, string? backupNurseId);
+    [Alias("decline")] Task<Referral> Decline(string requestId, string referralId, DeclineReason reason);
+    [Alias("discharge")] Task<DateTimeOffset> Discharge(string requestId, DischargeCommand command);
+    [Alias("reassign")] Task<CaseloadEntry> Reassign(string requestId, string clientId, string namedNurseId, string? backupNurseId);
+    [Alias("continuity")] Task<TeamContinuity> Continuity();
+}
+
+[GenerateSerializer, Immutable, Alias("buurtzorg.apply-team")]
+public sealed record ApplyTeamCommand(
+    [property: Id(0)] string Name,
+    [property: Id(1)] IReadOnlyList<PostcodeArea> Footprint,
+    [property: Id(2)] IReadOnlyList<string> GpPractices,
+    [property: Id(3)] CapacityPolicy? Policy);
+
+/// <summary>A referral as it reaches the team. The details go to the client's record; the team keeps the sector.</summary>
+[GenerateSerializer, Immutable, Alias("buurtzorg.refer")]
+public sealed record ReferCommand(
+    [property: Id(0)] ReferralSource Source,
+    [property: Id(1)] NhsNumber NhsNumber,
+    [property: Id(2)] Demographics Details,
+    [property: Id(3)] IReadOnlyList<Skill> Needs,
+    [property: Id(4)] string RecordedBy);
+
+[GenerateSerializer, Immutable, Alias("buurtzorg.discharge")]
+public sealed record DischargeCommand(
+    [property: Id(0)] string ClientId,
+    [property: Id(1)] DischargeReason Reason,
+    [property: Id(2)] string? Summary,
+    [property: Id(3)] IReadOnlyList<FinalRating> FinalRatings,
+    [property: Id(4)] string RecordedBy);
+
+[GenerateSerializer, Immutable, Alias("buurtzorg.final-rating")]
+public sealed record FinalRating([property: Id(0)] string ProblemId, [property: Id(1)] OutcomeRating Rating);
+
+[GenerateSerializer, Immutable, Alias("buurtzorg.client-continuity")]
+public sealed record ClientContinuity(
+    [property: Id(0)] string ClientId,
+    [property: Id(1)] string NamedNurseId,
+    [property: Id(2)] int Visits,
+    [property: Id(3)] double? Upc,
+    [property: Id(4)] double? Coc,
+    [property: Id(5)] double? NamedNurseShare);
+
+[GenerateSerializer, Immutable, Alias("buurtzorg.team-continuity")]
+public sealed record TeamContinuity(
+    [property: Id(0)] IReadOnlyList<ClientContinuity> Clients,
+    [property: Id(1)] double? MedianUpc,
+    [property: Id(2)] double? MedianCoc);

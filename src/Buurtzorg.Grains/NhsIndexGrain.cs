@@ -1,0 +1,43 @@
+using System.Collections.Immutable;
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using Buurtzorg.Domain.Common;
+
+namespace Buurtzorg.Grains;
+
+[GenerateSerializer, Alias("buurtzorg.nhs-index-state")]
+public sealed class NhsIndexState
+{
+    [Id(0)] public ImmutableDictionary<string, string> ClientIds { get; set; } = ImmutableDictionary<string, string>.Empty;
+}
+
+public sealed class NhsIndexGrain(
+    [PersistentState("nhs-index", BuurtzorgStorage.Name)] IPersistentState<NhsIndexState> state) : Grain, INhsIndexGrain
+{
+    public const int Buckets = 256;
+
+    /// <summary>The index grain for a number: one of 256 buckets, which says nothing about the person.</summary>
+    public static string BucketOf(NhsNumber nhsNumber) =>
+        $"nhs-{BinaryPrimitives.ReadUInt32LittleEndian(SHA256.HashData(Encoding.ASCII.GetBytes(nhsNumber.Digits))) % Buckets:D3}";
+
+    public async Task<string> Resolve(NhsNumber nhsNumber)
+    {
+        if (state.State.ClientIds.TryGetValue(nhsNumber.Digits, out var known)) return known;
+        var clientId = Ids.New("c");
+        state.State.ClientIds = state.State.ClientIds.Add(nhsNumber.Digits, clientId);
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            state.State.ClientIds = state.State.ClientIds.Remove(nhsNumber.Digits);
+            throw;
+        }
+        return clientId;
+    }
+
+    public Task<string?> Find(NhsNumber nhsNumber) =>
+        Task.FromResult(state.State.ClientIds.TryGetValue(nhsNumber.Digits, out var id) ? id : null);
+}

@@ -1,0 +1,187 @@
+using System.Collections.Immutable;
+using Buurtzorg.Domain.Common;
+using Buurtzorg.Domain.Records;
+using Buurtzorg.Domain.Teams;
+
+namespace Buurtzorg.Grains;
+
+[GenerateSerializer, Alias("buurtzorg.team-state")]
+public sealed class TeamState
+{
+    [Id(0)] public Team? Team { get; set; }
+    [Id(1)] public RequestLog Requests { get; set; } = RequestLog.Empty;
+    [Id(2)] public ImmutableList<DischargeNote> Discharges { get; set; } = [];
+}
+
+/// <summary>A discharge the team made, kept so that a retried discharge answers the same.</summary>
+[GenerateSerializer, Immutable, Alias("buurtzorg.discharge-note")]
+public sealed record DischargeNote([property: Id(0)] string ClientId, [property: Id(1)] string RequestId, [property: Id(2)] DateTimeOffset At);
+
+public sealed class TeamGrain(
+    [PersistentState("team", BuurtzorgStorage.Name)] IPersistentState<TeamState> state,
+    TimeProvider clock) : Grain, ITeamGrain
+{
+    private string TeamId => this.GetPrimaryKeyString();
+
+    private Team Current => state.State.Team ?? throw CareRuleException.NotFound("No team has this id.");
+
+    private DateTimeOffset Now => clock.GetUtcNow();
+
+    private DateOnly Today => DateOnly.FromDateTime(Now.UtcDateTime);
+
+    public async Task<Team> Apply(string requestId, ApplyTeamCommand command)
+    {
+        if (state.State.Team is { } existing) return existing;
+        var team = Domain.Teams.Team.Apply(TeamId, command.Name, command.Footprint, command.GpPractices, command.Policy, Now);
+        await Save(requestId, team);
+        return team;
+    }
+
+    public Task<Team> Approve(string requestId) => Change(requestId, team => team.Approve());
+
+    public Task<Team> Close(string requestId) => Change(requestId, team => team.Close());
+
+    public Task<Team> Get() => Task.FromResult(Current);
+
+    public Task<Team> SetPolicy(string requestId, CapacityPolicy policy) => Change(requestId, team => team.WithPolicy(policy));
+
+    public async Task<Team> Join(string requestId, string nurseId)
+    {
+        var team = Current;
+        if (state.State.Requests.Contains(requestId)) return team;
+        if (team.Status == TeamStatus.Closed) throw CareRuleException.Precondition("The team is closed.", "TEAM_CLOSED");
+        var nurse = GrainFactory.GetGrain<INurseGrain>(nurseId);
+        // The nurse grain arbitrates "one team at a time"; the team records the member after.
+        var profile = await nurse.JoinTeam(TeamId);
+        var member = team.Member(nurseId) ?? new TeamMember(profile.Id, profile.DisplayName, profile.Role, profile.HoursPerWeek, profile.Skills, Now, []);
+        var joined = team.Join(member);
+        await Save(requestId, joined);
+        return joined;
+    }
+
+    public async Task<(Team Team, Departure Departure)> Leave(string requestId, string nurseId)
+    {
+        var (team, departure) = Current.Leave(nurseId, requestId, Now);
+        if (team != Current) await Save(requestId, team);
+        // Told after the decision is recorded; a retry with the same request id tells it again.
+        await GrainFactory.GetGrain<INurseGrain>(nurseId).LeaveTeam(TeamId);
+        return (team, departure);
+    }
+
+    public async Task<(Team Team, IReadOnlyList<Handover> Handovers)> StartLeave(string requestId, string nurseId, LeavePeriod period)
+    {
+        if (state.State.Requests.Contains(requestId)) return (Current, []);
+        var (team, handovers) = Current.StartLeave(nurseId, period, Now);
+        await Save(requestId, team);
+        return (team, handovers);
+    }
+
+    public Task<Team> EndLeave(string requestId, string nurseId) => Change(requestId, team => team.EndLeave(nurseId, Now));
+
+    public async Task<Referral> Refer(string requestId, ReferCommand command)
+    {
+        var team = Current;
+        team.EnsureActive();
+        var referralId = Ids.Derive("ref", requestId);
+        if (team.Referral(referralId) is { } known) return known;
+
+        var needs = command.Needs.ToImmutableSortedSet();
+        var clientId = await GrainFactory.GetGrain<INhsIndexGrain>(NhsIndexGrain.BucketOf(command.NhsNumber)).Resolve(command.NhsNumber);
+        var referral = new Referral(referralId, clientId, command.Source, needs, command.Details.Postcode.Sector, Now, ReferralStatus.Waiting, null, null);
+        var referred = team.Refer(referral);
+        await GrainFactory.GetGrain<IClientGrain>(clientId).ReceiveReferral(new ReferralReceived(
+            Ids.Derive("rr", referralId), Now, command.RecordedBy, referralId, TeamId, command.Source, command.Details, needs, command.NhsNumber));
+        await Save(requestId, referred);
+        return referral;
+    }
+
+    public Task<IReadOnlyList<Referral>> Referrals(ReferralStatus? status) =>
+        Task.FromResult<IReadOnlyList<Referral>>(Current.Referrals.Where(r => status is null || r.Status == status).ToList());
+
+    public async Task<CaseloadEntry> Admit(string requestId, string referralId, string? namedNurseId, string? backupNurseId)
+    {
+        var (team, entry) = Current.Admit(referralId, Now, namedNurseId, backupNurseId);
+        var referral = team.Referral(referralId)!;
+        // The record says whether the client is on another team's caseload; it opens the episode atomically.
+        await GrainFactory.GetGrain<IClientGrain>(entry.ClientId).OpenEpisode(
+            new EpisodeOpened(Ids.Derive("adm", referralId), entry.AdmittedAt, TeamId, EpisodeId(referralId), TeamId, referralId, referral.Source, entry.Needs));
+        if (team != Current) await Save(requestId, team);
+        return entry;
+    }
+
+    public Task<Referral> Decline(string requestId, string referralId, DeclineReason reason) =>
+        ChangeAndSelect(requestId, team => team.Decline(referralId, reason, Now), team => team.Referral(referralId)!);
+
+    public async Task<DateTimeOffset> Discharge(string requestId, DischargeCommand command)
+    {
+        if (state.State.Discharges.Find(d => d.RequestId == requestId && d.ClientId == command.ClientId) is { } done) return done.At;
+        var entry = Current.CaseloadOf(command.ClientId)
+            ?? throw CareRuleException.Precondition("The client is not on this team's caseload, so there is nothing to discharge.", "NOT_ON_CASELOAD");
+        var (team, _) = Current.Discharge(command.ClientId);
+        var at = Now;
+        // The record validates the final ratings and closes the episode first; a retry finds it closed and goes on.
+        await GrainFactory.GetGrain<IClientGrain>(command.ClientId).CloseEpisode(new EpisodeClosed(
+            Ids.Derive("dis", requestId), at, command.RecordedBy, EpisodeId(entry.ReferralId), command.Reason, command.Summary,
+            command.FinalRatings.Select(r => new ProblemRating(r.ProblemId, r.Rating)).ToImmutableList()));
+        var before = state.State.Discharges;
+        var discharges = before.Add(new DischargeNote(command.ClientId, requestId, at));
+        state.State.Discharges = discharges.Count > 200 ? discharges.RemoveAt(0) : discharges;
+        try
+        {
+            await Save(requestId, team);
+        }
+        catch
+        {
+            state.State.Discharges = before;
+            throw;
+        }
+        return at;
+    }
+
+    public Task<CaseloadEntry> Reassign(string requestId, string clientId, string namedNurseId, string? backupNurseId) =>
+        ChangeAndSelect(requestId, team => team.Reassign(clientId, namedNurseId, backupNurseId, Now), team => team.CaseloadOf(clientId)!);
+
+    public async Task<TeamContinuity> Continuity()
+    {
+        var caseload = Current.Caseload;
+        var counts = await Task.WhenAll(caseload.Select(c => GrainFactory.GetGrain<IClientGrain>(c.ClientId).VisitsByNurse()));
+        var clients = caseload.Zip(counts, (entry, byNurse) =>
+        {
+            var visits = byNurse.Values.Sum();
+            double? namedShare = visits == 0 ? null : (double)byNurse.GetValueOrDefault(entry.NamedNurseId) / visits;
+            return new ClientContinuity(entry.ClientId, entry.NamedNurseId, visits,
+                ContinuityIndex.Upc(byNurse.Values), ContinuityIndex.Coc(byNurse.Values), namedShare);
+        }).ToList();
+        return new TeamContinuity(clients, ContinuityIndex.Median(clients.Select(c => c.Upc)), ContinuityIndex.Median(clients.Select(c => c.Coc)));
+    }
+
+    private static string EpisodeId(string referralId) => Ids.Derive("ep", referralId);
+
+    private Task<Team> Change(string requestId, Func<Team, Team> change) => ChangeAndSelect(requestId, change, team => team);
+
+    private async Task<T> ChangeAndSelect<T>(string requestId, Func<Team, Team> change, Func<Team, T> select)
+    {
+        var team = Current;
+        if (state.State.Requests.Contains(requestId)) return select(team);
+        var changed = change(team);
+        if (changed != team) await Save(requestId, changed);
+        return select(changed);
+    }
+
+    private async Task Save(string requestId, Team team)
+    {
+        var before = (state.State.Team, state.State.Requests);
+        state.State.Team = team;
+        state.State.Requests = state.State.Requests.Add(requestId);
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // Not acknowledged, so not applied: the grain keeps answering from what storage holds.
+            (state.State.Team, state.State.Requests) = before;
+            throw;
+        }
+    }
+}

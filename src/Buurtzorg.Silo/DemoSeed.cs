@@ -1,0 +1,73 @@
+using Buurtzorg.Domain.Common;
+using Buurtzorg.Domain.Records;
+using Buurtzorg.Grains;
+
+namespace Buurtzorg.Silo;
+
+/// <summary>
+/// A small neighbourhood to look at right away: two teams in Tower Hamlets, eight members each, about forty clients
+/// each with named nurses. Every NHS number is from the test range; every name is made up.
+/// </summary>
+public static class DemoSeed
+{
+    private static readonly (string Name, string[] Footprint)[] Teams =
+    [
+        ("Bow East", ["E3 2", "E3 3", "E3 5"]),
+        ("Poplar Riverside", ["E14 0", "E14 6", "E14 7"]),
+    ];
+
+    private static readonly string[] GivenNames = ["Ada", "Bill", "Cora", "Dev", "Edna", "Frank", "Gita", "Hal", "Iris", "Joe"];
+    private static readonly string[] FamilyNames = ["Archer", "Begum", "Carter", "Das", "Evans", "Fox", "Gold", "Hussain"];
+    private static readonly Skill[][] SkillSets =
+    [
+        [Skill.WoundCare, Skill.DiabetesCare, Skill.MedicinesAdministration, Skill.Venepuncture],
+        [Skill.PalliativeCare, Skill.MedicinesAdministration, Skill.CatheterCare],
+        [Skill.DementiaCare, Skill.PersonalCare, Skill.ContinenceCare],
+        [Skill.WoundCare, Skill.StomaCare, Skill.RespiratoryCare, Skill.Venepuncture],
+    ];
+
+    public static async Task<string> Run(IGrainFactory grains)
+    {
+        var clients = 0;
+        var referralNumber = 0;
+        for (var t = 0; t < Teams.Length; t++)
+        {
+            var (name, footprint) = Teams[t];
+            var teamId = Ids.Derive("team", $"demo-team-{t}");
+            var team = grains.GetGrain<ITeamGrain>(teamId);
+            await team.Apply($"demo-team-{t}", new ApplyTeamCommand(name, footprint.Select(PostcodeArea.Parse).ToList(), ["Demo Health Centre"], null));
+            await team.Approve($"demo-approve-{t}");
+            for (var n = 0; n < 8; n++)
+            {
+                var requestId = $"demo-nurse-{t}-{n}";
+                var assistant = n % 4 == 3;
+                await grains.GetGrain<INurseGrain>(Ids.Derive("nurse", requestId)).Register(requestId, new RegisterNurseCommand(
+                    $"{GivenNames[(t * 8 + n) % GivenNames.Length]} {FamilyNames[n]} (demo)",
+                    assistant ? NurseRole.NursingAssistant : NurseRole.RegisteredNurse,
+                    assistant ? null : $"{10 + n:D2}A{1000 + t * 10 + n:D4}B",
+                    n % 3 == 0 ? 30m : 37.5m,
+                    assistant ? [Skill.PersonalCare, Skill.DementiaCare, Skill.ContinenceCare] : [.. SkillSets[n % SkillSets.Length], Skill.PersonalCare]));
+                await team.Join($"demo-join-{t}-{n}", Ids.Derive("nurse", requestId));
+            }
+            for (var c = 0; c < 40; c++, referralNumber++)
+            {
+                var sector = footprint[c % footprint.Length];
+                var details = new Demographics(GivenNames[c % GivenNames.Length], $"{FamilyNames[c % FamilyNames.Length]}-Demo",
+                    new DateOnly(1930 + c % 50, 1 + c % 12, 1 + c % 28), $"{c + 1} Demo Street", Postcode.Parse($"{sector}AB"), null);
+                Skill[] needs = (c % 4) switch
+                {
+                    0 => [Skill.WoundCare],
+                    1 => [Skill.DiabetesCare, Skill.PersonalCare],
+                    2 => [Skill.PalliativeCare],
+                    _ => [Skill.DementiaCare, Skill.ContinenceCare],
+                };
+                var referral = await team.Refer($"demo-refer-{t}-{c}", new ReferCommand(ReferralSource.GeneralPractitioner,
+                    NhsNumber.ForTesting(referralNumber), details, needs, "demo"));
+                await team.Admit($"demo-admit-{t}-{c}", referral.ReferralId, null, null);
+                clients++;
+            }
+        }
+        return $"Demo neighbourhood seeded: {Teams.Length} teams, {Teams.Length * 8} nurses, {clients} clients. " +
+               $"Try: grpcurl -plaintext -d '{{\"team_id\":\"{Ids.Derive("team", "demo-team-0")}\"}}' localhost:5000 buurtzorg.v1.TeamService/GetCaseload";
+    }
+}
