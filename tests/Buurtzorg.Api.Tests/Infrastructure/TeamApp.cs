@@ -1,0 +1,92 @@
+using Buurtzorg.Api.V1;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Grpc.Net.Client;
+
+namespace Buurtzorg.Api.Tests.Infrastructure;
+
+/// <summary>What a team app does, through the real gRPC clients, with fresh request ids and made-up people.</summary>
+public sealed class TeamApp(GrpcChannel channel)
+{
+    private static int _nhs = 20_000;
+
+    public TeamService.TeamServiceClient Teams { get; } = new(channel);
+    public NurseService.NurseServiceClient Nurses { get; } = new(channel);
+    public ReferralService.ReferralServiceClient Referrals { get; } = new(channel);
+    public CareRecordService.CareRecordServiceClient Records { get; } = new(channel);
+
+    public static string NewRequest() => Guid.NewGuid().ToString();
+
+    public static string NextNhsNumber() => Domain.Common.NhsNumber.ForTesting(Interlocked.Increment(ref _nhs)).Digits;
+
+    public async Task<Team> ActiveTeam(params string[] footprint)
+    {
+        var applied = await Teams.ApplyTeamAsync(new ApplyTeamRequest
+        {
+            RequestId = NewRequest(),
+            Name = "Bow East",
+            Footprint = { footprint.Length == 0 ? ["E3 2", "E3 3"] : footprint },
+            GpPractices = { "Bow Health Centre" },
+        });
+        return (await Teams.ApproveTeamAsync(new ApproveTeamRequest { RequestId = NewRequest(), TeamId = applied.Team.TeamId })).Team;
+    }
+
+    public async Task<Nurse> RegisterNurse(double hours = 37.5, NurseRole role = NurseRole.RegisteredNurse, params Skill[] skills) =>
+        (await Nurses.RegisterNurseAsync(new RegisterNurseRequest
+        {
+            RequestId = NewRequest(),
+            DisplayName = "Test Nurse",
+            Role = role,
+            NmcPin = role == NurseRole.NursingAssistant ? "" : "12A3456B",
+            ContractedHoursPerWeek = hours,
+            Skills = { skills.Length == 0 ? [Skill.WoundCare, Skill.DiabetesCare, Skill.PersonalCare] : skills },
+        })).Nurse;
+
+    public async Task<Team> Join(string teamId, Nurse nurse) =>
+        (await Teams.JoinTeamAsync(new JoinTeamRequest { RequestId = NewRequest(), TeamId = teamId, NurseId = nurse.NurseId })).Team;
+
+    public async Task<Team> TeamWithNurses(int count)
+    {
+        var team = await ActiveTeam();
+        for (var i = 0; i < count; i++) team = await Join(team.TeamId, await RegisterNurse());
+        return team;
+    }
+
+    public static ReferRequest Referral(string teamId, string? nhsNumber = null, string postcode = "E3 2AB", params Skill[] needs) => new()
+    {
+        RequestId = NewRequest(),
+        TeamId = teamId,
+        Source = ReferralSource.GeneralPractitioner,
+        NhsNumber = nhsNumber ?? NextNhsNumber(),
+        Client = new ClientDetails
+        {
+            GivenName = "Edith",
+            FamilyName = "Testcase",
+            DateOfBirth = "1938-04-12",
+            AddressLine = "12 Roman Road",
+            Postcode = postcode,
+        },
+        Needs = { needs.Length == 0 ? [Skill.WoundCare] : needs },
+    };
+
+    public async Task<CaseloadEntry> Admitted(string teamId)
+    {
+        var referral = await Referrals.ReferAsync(Referral(teamId));
+        return (await Referrals.AdmitAsync(new AdmitRequest { RequestId = NewRequest(), TeamId = teamId, ReferralId = referral.Referral.ReferralId })).Entry;
+    }
+
+    public Task<RecordVisitResponse> Visit(string clientId, string nurseId, DateTimeOffset start, string? requestId = null) =>
+        Records.RecordVisitAsync(new RecordVisitRequest
+        {
+            RequestId = requestId ?? NewRequest(),
+            ClientId = clientId,
+            NurseId = nurseId,
+            Start = Timestamp.FromDateTimeOffset(start),
+            DurationMinutes = 30,
+            DirectCareMinutes = 25,
+            Note = "Dressing changed; healing well.",
+        }).ResponseAsync;
+
+    /// <summary>Calls and expects a refusal; returns it for the test to look at the code and message.</summary>
+    public static async Task<RpcException> Refused(Func<Task> call) => await Assert.ThrowsAsync<RpcException>(call);
+}
