@@ -1,5 +1,7 @@
 using Buurtzorg.Silo;
 
+if (args.FirstOrDefault() == "call") return await CallCommand.Run(args);
+
 var demo = args.Contains("--demo");
 var app = SiloHost.Build(args.Where(a => a != "--demo").ToArray());
 await app.StartAsync();
@@ -13,3 +15,4 @@ if (demo)
 }
 
 await app.WaitForShutdownAsync();
+return 0;
