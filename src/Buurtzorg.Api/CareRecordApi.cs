@@ -169,7 +169,7 @@ public sealed class CareRecordApi(IGrainFactory grains, TimeProvider clock) : Ca
     {
         var (client, id, by) = Write(request.RequestId, request.ClientId, request.RecordedBy, "corr");
         var entryId = Ids.Parse(request.EntryId, "entry_id");
-        var reason = Text.Required(request.Reason, "The reason for the correction", CareRecordRules.GoalMax);
+        var reason = Text.Required(request.Reason, "The reason for the correction", CareRecordRules.ReasonMax);
         if (request.ReplacementCase == CorrectEntryRequest.ReplacementOneofCase.None)
             throw CareRuleException.Invalid("Say what the entry should have said, or strike it.");
         if (request.ReplacementCase == CorrectEntryRequest.ReplacementOneofCase.Strike && !request.Strike)

@@ -52,7 +52,6 @@ public sealed record CareRecord
     public string ClientId { get; }
 
     /// <summary>Set by the first referral; null before it.</summary>
-    [JsonConverter(typeof(NhsNumberJsonConverter))]
     public NhsNumber? NhsNumber => state.NhsNumber;
 
     /// <summary>As given by the latest referral.</summary>

@@ -21,6 +21,7 @@ public static class CareRecordRules
     public const string NotOnCaseload = "The client is not on a caseload: admit the client before recording care.";
     public const int GoalMax = 1000;
     public const int DetailMax = 1000;
+    public const int ReasonMax = 1000;
     public const int MaxSigns = 20;
     public const int MaxVisitMinutes = 720;
     public const int MinInterventionMinutes = 5;
@@ -290,12 +291,11 @@ public static class CareRecordRules
     /// </summary>
     public static Correction Correct(CareRecord record, Correction entry, DateTimeOffset now)
     {
-        ArgumentNullException.ThrowIfNull(record);
         if (Retried(record, entry) is { } done) return done;
         var correction = Stamped(entry) with
         {
             CorrectsEntryId = Text.Required(entry.CorrectsEntryId, "The entry to correct", 64),
-            Reason = Text.Required(entry.Reason, "The reason for the correction", GoalMax),
+            Reason = Text.Required(entry.Reason, "The reason for the correction", ReasonMax),
         };
         var original = record.FindEntry(correction.CorrectsEntryId)
             ?? throw CareRuleException.NotFound("There is no entry with that id on the client's record.");

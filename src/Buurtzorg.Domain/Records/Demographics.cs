@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using Buurtzorg.Domain.Common;
 
 namespace Buurtzorg.Domain.Records;
@@ -9,7 +8,7 @@ public sealed record Demographics(
     string FamilyName,
     DateOnly DateOfBirth,
     string AddressLine,
-    [property: JsonConverter(typeof(PostcodeJsonConverter))] Postcode Postcode,
+    Postcode Postcode,
     string? Phone)
 {
     public override string ToString() => "Demographics (hidden)";

@@ -50,7 +50,7 @@ public sealed record ReferralReceived(
     ReferralSource Source,
     Demographics Demographics,
     ImmutableSortedSet<Skill> Needs,
-    [property: JsonConverter(typeof(NhsNumberJsonConverter))] NhsNumber? NhsNumber = null)
+    NhsNumber? NhsNumber = null)
     : RecordEntry(EntryId, At, RecordedBy);
 
 /// <summary>A team admitted the client: the client is on that team's caseload until the episode closes.</summary>
