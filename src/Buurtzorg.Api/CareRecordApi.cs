@@ -187,7 +187,8 @@ public sealed class CareRecordApi(IGrainFactory grains, TimeProvider clock) : Ca
         (CorrectEntryRequest.ReplacementOneofCase.Strike, _) => null,
         (CorrectEntryRequest.ReplacementOneofCase.Visit, VisitRecorded old) => Visit(old.EntryId, Ids.Parse(request.Visit.NurseId, "visit.nurse_id"),
             request.Visit.Start, request.Visit.DurationMinutes, request.Visit.DirectCareMinutes, request.Visit.InterventionsDone,
-            request.Visit.Note, request.Visit.OutOfHours) with { VisitId = old.VisitId },
+            request.Visit.Note, request.Visit.OutOfHours) with
+        { VisitId = old.VisitId },
         (CorrectEntryRequest.ReplacementOneofCase.Note, NoteAdded old) => old with { Text = Text.Required(request.Note.Text, "Note", Text.NoteMax) },
         (CorrectEntryRequest.ReplacementOneofCase.Rating, RatingRecorded old) => old with
         {

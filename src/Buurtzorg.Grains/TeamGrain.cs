@@ -19,7 +19,7 @@ public sealed record DischargeNote([property: Id(0)] string ClientId, [property:
 
 public sealed class TeamGrain(
     [PersistentState("team", BuurtzorgStorage.Name)] IPersistentState<TeamState> state,
-    TimeProvider clock) : Grain, ITeamGrain
+    TimeProvider clock) : Grain, ITeamGrain, IIncomingGrainCallFilter
 {
     private string TeamId => this.GetPrimaryKeyString();
 
@@ -39,7 +39,13 @@ public sealed class TeamGrain(
 
     public Task<Team> Approve(string requestId) => Change(requestId, team => team.Approve());
 
-    public Task<Team> Close(string requestId) => Change(requestId, team => team.Close());
+    public async Task<Team> Close(string requestId)
+    {
+        var closed = await Change(requestId, team => team.Close());
+        // Released after the decision is recorded, and again on every retry, so an interrupted close converges.
+        await Task.WhenAll(closed.Members.Select(m => GrainFactory.GetGrain<INurseGrain>(m.NurseId).LeaveTeam(TeamId)));
+        return closed;
+    }
 
     public Task<Team> Get() => Task.FromResult(Current);
 
@@ -155,6 +161,20 @@ public sealed class TeamGrain(
         return new TeamContinuity(clients, ContinuityIndex.Median(clients.Select(c => c.Upc)), ContinuityIndex.Median(clients.Select(c => c.Coc)));
     }
 
+    /// <summary>
+    /// Leave planned earlier begins without anyone calling: before each call the team hands over the clients of members
+    /// whose leave has started, as it does when leave is recorded for today.
+    /// </summary>
+    async Task IIncomingGrainCallFilter.Invoke(IIncomingGrainCallContext context)
+    {
+        if (state.State.Team is { Status: TeamStatus.Active } team)
+        {
+            var (repaired, handovers) = Assignment.Repair(team, Today);
+            if (!handovers.IsEmpty) await Save(null, repaired);
+        }
+        await context.Invoke();
+    }
+
     private static string EpisodeId(string referralId) => Ids.Derive("ep", referralId);
 
     private Task<Team> Change(string requestId, Func<Team, Team> change) => ChangeAndSelect(requestId, change, team => team);
@@ -168,11 +188,11 @@ public sealed class TeamGrain(
         return select(changed);
     }
 
-    private async Task Save(string requestId, Team team)
+    private async Task Save(string? requestId, Team team)
     {
         var before = (state.State.Team, state.State.Requests);
         state.State.Team = team;
-        state.State.Requests = state.State.Requests.Add(requestId);
+        if (requestId is not null) state.State.Requests = state.State.Requests.Add(requestId);
         try
         {
             await state.WriteStateAsync();

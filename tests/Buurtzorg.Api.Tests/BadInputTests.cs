@@ -124,7 +124,11 @@ public sealed class BadInputTests(ApiHost host) : IClassFixture<ApiHost>
         var referral = (await _app.Referrals.ReferAsync(Referral(team.TeamId))).Referral;
         var e = await Refused(() => _app.Referrals.DischargeAsync(new DischargeRequest
         {
-            RequestId = NewRequest(), TeamId = team.TeamId, ClientId = referral.ClientId, Reason = DischargeReason.GoalsMet, RecordedBy = "nurse-x",
+            RequestId = NewRequest(),
+            TeamId = team.TeamId,
+            ClientId = referral.ClientId,
+            Reason = DischargeReason.GoalsMet,
+            RecordedBy = "nurse-x",
         }).ResponseAsync);
         AssertRefused(e, StatusCode.FailedPrecondition, "not on this team's caseload");
         var record = (await _app.Records.GetRecordAsync(new GetRecordRequest { ClientId = referral.ClientId })).Record;
@@ -148,8 +152,13 @@ public sealed class BadInputTests(ApiHost host) : IClassFixture<ApiHost>
 
         var outOfHours = await _app.Records.RecordVisitAsync(new RecordVisitRequest
         {
-            RequestId = NewRequest(), ClientId = client.ClientId, NurseId = stranger.NurseId, OutOfHours = true,
-            Start = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddHours(-1)), DurationMinutes = 20, DirectCareMinutes = 15,
+            RequestId = NewRequest(),
+            ClientId = client.ClientId,
+            NurseId = stranger.NurseId,
+            OutOfHours = true,
+            Start = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddHours(-1)),
+            DurationMinutes = 20,
+            DirectCareMinutes = 15,
         });
         Assert.True(outOfHours.Visit.OutOfHours);
     }

@@ -56,25 +56,45 @@ public sealed class FirstWeekTests(ApiHost host) : IClassFixture<ApiHost>
         var first = caseload[0];
         var problem = (await _app.Records.AddProblemAsync(new AddProblemRequest
         {
-            RequestId = NewRequest(), ClientId = first.ClientId, RecordedBy = first.NamedNurseId,
-            Problem = OmahaProblem.Skin, Scope = ProblemScope.Individual, Severity = ProblemSeverity.Actual, SignsAndSymptoms = { "lesion: pressure area" },
+            RequestId = NewRequest(),
+            ClientId = first.ClientId,
+            RecordedBy = first.NamedNurseId,
+            Problem = OmahaProblem.Skin,
+            Scope = ProblemScope.Individual,
+            Severity = ProblemSeverity.Actual,
+            SignsAndSymptoms = { "lesion: pressure area" },
         })).Problem;
         await _app.Records.RateProblemAsync(new RateProblemRequest
         {
-            RequestId = NewRequest(), ClientId = first.ClientId, RecordedBy = first.NamedNurseId, ProblemId = problem.ProblemId,
+            RequestId = NewRequest(),
+            ClientId = first.ClientId,
+            RecordedBy = first.NamedNurseId,
+            ProblemId = problem.ProblemId,
             Rating = new OutcomeRating { Knowledge = 2, Behaviour = 3, Status = 2 },
         });
         await _app.Records.AgreeGoalAsync(new AgreeGoalRequest
         {
-            RequestId = NewRequest(), ClientId = first.ClientId, RecordedBy = first.NamedNurseId, ProblemId = problem.ProblemId,
-            Description = "Heel wound healed in six weeks", AgreedBy = AgreedBy.Client, AgreedByName = "Edith",
+            RequestId = NewRequest(),
+            ClientId = first.ClientId,
+            RecordedBy = first.NamedNurseId,
+            ProblemId = problem.ProblemId,
+            Description = "Heel wound healed in six weeks",
+            AgreedBy = AgreedBy.Client,
+            AgreedByName = "Edith",
         });
         var intervention = (await _app.Records.AddInterventionAsync(new AddInterventionRequest
         {
-            RequestId = NewRequest(), ClientId = first.ClientId, RecordedBy = first.NamedNurseId, ProblemId = problem.ProblemId,
-            Category = InterventionCategory.TreatmentsProcedures, Target = "wound care", CareType = CareType.Nursing,
-            Frequency = new VisitFrequency { Times = 1, Period = FrequencyPeriod.Day }, TimeWindow = TimeWindow.Morning,
-            DurationMinutes = 30, Skills = { Skill.WoundCare },
+            RequestId = NewRequest(),
+            ClientId = first.ClientId,
+            RecordedBy = first.NamedNurseId,
+            ProblemId = problem.ProblemId,
+            Category = InterventionCategory.TreatmentsProcedures,
+            Target = "wound care",
+            CareType = CareType.Nursing,
+            Frequency = new VisitFrequency { Times = 1, Period = FrequencyPeriod.Day },
+            TimeWindow = TimeWindow.Morning,
+            DurationMinutes = 30,
+            Skills = { Skill.WoundCare },
         })).Intervention;
 
         // All week: three visits each by the named nurse for ten clients, and one by the backup for two of them.
@@ -92,7 +112,10 @@ public sealed class FirstWeekTests(ApiHost host) : IClassFixture<ApiHost>
         // Friday: the plan is rated again and the record shows the change.
         await _app.Records.RateProblemAsync(new RateProblemRequest
         {
-            RequestId = NewRequest(), ClientId = first.ClientId, RecordedBy = first.NamedNurseId, ProblemId = problem.ProblemId,
+            RequestId = NewRequest(),
+            ClientId = first.ClientId,
+            RecordedBy = first.NamedNurseId,
+            ProblemId = problem.ProblemId,
             Rating = new OutcomeRating { Knowledge = 3, Behaviour = 4, Status = 3 },
         });
         var record = (await _app.Records.GetRecordAsync(new GetRecordRequest { ClientId = first.ClientId })).Record;

@@ -119,6 +119,20 @@ public sealed class TeamGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Closing_a_team_frees_its_members_to_join_another()
+    {
+        var closing = await _people.ActiveTeam(nurses: 2);
+        var members = (await closing.Get()).Members.Select(m => m.NurseId).ToList();
+
+        var closed = await closing.Close(NewRequest());
+
+        Assert.Equal(TeamStatus.Closed, closed.Status);
+        var next = await _people.ActiveTeam(nurses: 0);
+        foreach (var nurse in members) await next.Join(NewRequest(), nurse);
+        Assert.Equal(2, (await next.Get()).Members.Count);
+    }
+
+    [Fact]
     public async Task An_unknown_team_is_not_found()
     {
         var refusal = await Refused(() => fixture.Grains.GetGrain<ITeamGrain>("team-unknown").Get());

@@ -71,7 +71,8 @@ public sealed partial record Team(
         if (Status == TeamStatus.Closed) return this;
         if (!Caseload.IsEmpty)
             throw CareRuleException.Precondition($"The team still has {Caseload.Count} clients: discharge them or pass them to another team before closing.", "CASELOAD_NOT_EMPTY");
-        return this with { Status = TeamStatus.Closed, Members = [] };
+        // The members stay listed as the team was when it closed; the grain releases each to join another team.
+        return this with { Status = TeamStatus.Closed };
     }
 
     public Team WithPolicy(CapacityPolicy policy)

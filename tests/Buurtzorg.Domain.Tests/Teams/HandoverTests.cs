@@ -78,6 +78,21 @@ public sealed class HandoverTests
     }
 
     [Fact]
+    public void Planned_leave_hands_the_clients_over_on_its_first_day()
+    {
+        var team = Active(FullTimers(4)).WithClients(8);
+        var today = DateOnly.FromDateTime(Monday.UtcDateTime);
+        var (planned, _) = team.StartLeave("n01", new LeavePeriod(today.AddDays(7), today.AddDays(10), null), Monday);
+
+        Assert.Empty(Assignment.Repair(planned, today.AddDays(6)).Handovers);
+        var (onLeave, handovers) = Assignment.Repair(planned, today.AddDays(7));
+
+        Assert.NotEmpty(handovers);
+        Assert.DoesNotContain(onLeave.Caseload, c => c.NamedNurseId == "n01" || c.BackupNurseId == "n01");
+        Assert.Empty(Assignment.Repair(onLeave, today.AddDays(7)).Handovers); // repairing again moves nobody
+    }
+
+    [Fact]
     public void A_member_on_leave_is_not_named_for_new_clients()
     {
         var today = DateOnly.FromDateTime(Monday.UtcDateTime);
