@@ -50,6 +50,9 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
                 return Refused(rule.Violation, rule.Message, rule.Reason);
             case RuleRefusedException refused:
                 return Refused(refused.Violation, refused.Message, refused.Reason);
+            case StorageUnavailableException unavailable:
+                LogUnavailable(logger, method, nameof(StorageUnavailableException));
+                return new RpcException(new Status(StatusCode.Unavailable, unavailable.Message));
             case OperationCanceledException:
                 return new RpcException(new Status(StatusCode.Cancelled, "The request was cancelled."));
             case TimeoutException or SiloUnavailableException or OrleansMessageRejectionException:

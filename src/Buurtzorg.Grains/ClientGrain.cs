@@ -1,19 +1,26 @@
 using Buurtzorg.Domain.Common;
 using Buurtzorg.Domain.Records;
+using Buurtzorg.Grains.Journal;
 
 namespace Buurtzorg.Grains;
 
-[GenerateSerializer, Alias("buurtzorg.client-state")]
-public sealed class ClientState
+/// <summary>
+/// A client's care record. Its state is the journal: each accepted entry is appended as one row, never a rewrite of
+/// the whole record.
+/// </summary>
+public sealed class ClientGrain(IRecordJournal journal, TimeProvider clock) : Grain, IClientGrain
 {
-    [Id(0)] public CareRecord? Record { get; set; }
-}
+    private CareRecord? _stored;
+    private long _seq;
 
-public sealed class ClientGrain(
-    [PersistentState("client", BuurtzorgStorage.Name)] IPersistentState<ClientState> state,
-    TimeProvider clock) : Grain, IClientGrain
-{
-    private CareRecord Record => state.State.Record ?? CareRecord.Create(this.GetPrimaryKeyString());
+    private string ClientId => this.GetPrimaryKeyString();
+
+    private CareRecord Record => _stored ?? CareRecord.Create(ClientId);
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (await journal.Load(ClientId, cancellationToken) is { } loaded) (_stored, _seq) = (loaded.Record, loaded.Seq);
+    }
 
     public Task ReceiveReferral(ReferralReceived entry) => Add(entry);
 
@@ -30,7 +37,7 @@ public sealed class ClientGrain(
     }
 
     public Task<CareRecord> Get() =>
-        state.State.Record is { } record ? Task.FromResult(record) : throw CareRuleException.NotFound("No client record has this id.");
+        _stored is { } record ? Task.FromResult(record) : throw CareRuleException.NotFound("No client record has this id.");
 
     public Task<IReadOnlyDictionary<string, int>> VisitsByNurse() =>
         Task.FromResult<IReadOnlyDictionary<string, int>>(Record.VisitsByNurse());
@@ -47,21 +54,21 @@ public sealed class ClientGrain(
     private async Task<CareRecord> Add(RecordEntry entry)
     {
         var now = clock.GetUtcNow();
-        var stored = state.State.Record;
         var before = Record;
-        var checkedEntry = CareRecordRules.Check(before, entry, now, DateOnly.FromDateTime(now.UtcDateTime));
-        var after = before.Apply(checkedEntry);
-        if (ReferenceEquals(after, before)) return before;
-        state.State.Record = after;
+        var accepted = CareRecordRules.Check(before, entry, now, DateOnly.FromDateTime(now.UtcDateTime));
+        var after = before.Apply(accepted);
+        if (ReferenceEquals(after, before)) return before; // a retry: the entry is already in the record
         try
         {
-            await state.WriteStateAsync();
+            await journal.Append(ClientId, _seq + 1, accepted, after);
         }
-        catch
+        catch (JournalConflictException)
         {
-            state.State.Record = stored;
+            // Another activation wrote since we loaded: start again from what the journal holds.
+            DeactivateOnIdle();
             throw;
         }
+        (_stored, _seq) = (after, _seq + 1);
         return after;
     }
 }

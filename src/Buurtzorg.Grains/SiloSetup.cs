@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Buurtzorg.Grains.Journal;
 using Orleans.Serialization;
 
 namespace Buurtzorg.Grains;
@@ -12,6 +13,7 @@ public static class SiloSetup
         silo.AddIncomingGrainCallFilter<RuleTranslationFilter>();
         silo.Services.AddSerializer(serializer => serializer.AddBuurtzorgDomain());
         silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.TryAddSingleton<IRecordJournal, InMemoryRecordJournal>();
         return silo;
     }
 

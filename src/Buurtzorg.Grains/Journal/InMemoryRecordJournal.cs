@@ -1,0 +1,27 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using Buurtzorg.Domain.Records;
+
+namespace Buurtzorg.Grains.Journal;
+
+/// <summary>
+/// The embedded mode's journal: entries held in this process, gone when it exits. One per silo, which is all the
+/// embedded mode has.
+/// </summary>
+public sealed class InMemoryRecordJournal : IRecordJournal
+{
+    private readonly ConcurrentDictionary<string, ImmutableList<RecordEntry>> _records = new(StringComparer.Ordinal);
+
+    public Task<JournaledRecord?> Load(string clientId, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_records.TryGetValue(clientId, out var entries)
+            ? new JournaledRecord(CareRecord.Replay(clientId, entries), entries.Count)
+            : null);
+
+    public Task Append(string clientId, long seq, RecordEntry entry, CareRecord after, CancellationToken cancellationToken = default)
+    {
+        _records.AddOrUpdate(clientId,
+            _ => seq == 1 ? [entry] : throw new JournalConflictException(clientId, seq),
+            (_, entries) => entries.Count == seq - 1 ? entries.Add(entry) : throw new JournalConflictException(clientId, seq));
+        return Task.CompletedTask;
+    }
+}
