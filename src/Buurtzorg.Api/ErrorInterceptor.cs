@@ -56,6 +56,7 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
             case OperationCanceledException:
                 return new RpcException(new Status(StatusCode.Cancelled, "The request was cancelled."));
             case TimeoutException or SiloUnavailableException or OrleansMessageRejectionException:
+            case var _ when CausedByStorage(e):
                 LogUnavailable(logger, method, e.GetType().Name);
                 return new RpcException(new Status(StatusCode.Unavailable,
                     "The service is briefly unavailable. Nothing was lost: please try again in a moment."));
@@ -65,6 +66,16 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
                 return new RpcException(new Status(StatusCode.Internal,
                     "Something went wrong on our side. The request can be retried safely; if it keeps failing, contact support."));
         }
+    }
+
+    /// <summary>A failure whose cause is the database (for example a grain that could not load its state).</summary>
+    private static bool CausedByStorage(Exception e)
+    {
+        for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is System.Data.Common.DbException or System.Net.Sockets.SocketException or StorageUnavailableException) return true;
+        }
+        return false;
     }
 
     private static RpcException Refused(RuleViolation violation, string message, string? reason)

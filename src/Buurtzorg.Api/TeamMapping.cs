@@ -85,6 +85,7 @@ public static class TeamMapping
             AdmittedAt = Wire.Instant(entry.AdmittedAt),
         };
         proto.Needs.AddRange(Wire.ToProto<V1.Skill, Domain.Common.Skill>(entry.Needs));
+        proto.Flags.AddRange(Wire.ToProto<V1.CaseloadFlag, Domain.Teams.CaseloadFlag>(entry.ActiveFlags));
         return proto;
     }
 

@@ -27,6 +27,12 @@ public interface ITeamGrain : IGrainWithStringKey
     [Alias("discharge")] Task<DateTimeOffset> Discharge(string requestId, DischargeCommand command);
     [Alias("reassign")] Task<CaseloadEntry> Reassign(string requestId, string clientId, string namedNurseId, string? backupNurseId);
     [Alias("continuity")] Task<TeamContinuity> Continuity();
+
+    /// <summary>
+    /// A client's record raises or clears a flag on the caseload. One-way, so a record never waits on its team (the
+    /// team calls records, and two grains waiting on each other would deadlock); the record's reminder repeats it.
+    /// </summary>
+    [Orleans.Concurrency.OneWay, Alias("flag")] Task Flag(string clientId, CaseloadFlag flag, bool raised);
 }
 
 [GenerateSerializer, Immutable, Alias("buurtzorg.apply-team")]

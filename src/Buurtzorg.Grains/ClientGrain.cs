@@ -1,15 +1,22 @@
 using Buurtzorg.Domain.Common;
 using Buurtzorg.Domain.Records;
+using Buurtzorg.Domain.Teams;
 using Buurtzorg.Grains.Journal;
+using Microsoft.Extensions.Options;
 
 namespace Buurtzorg.Grains;
 
 /// <summary>
 /// A client's care record. Its state is the journal: each accepted entry is appended as one row, never a rewrite of
-/// the whole record.
+/// the whole record. Persisted reminders watch the care plan's review date and the end of reablement, and raise a
+/// flag on the team's caseload when either comes.
 /// </summary>
-public sealed class ClientGrain(IRecordJournal journal, TimeProvider clock) : Grain, IClientGrain
+public sealed class ClientGrain(IRecordJournal journal, TimeProvider clock, IOptions<RecordReminderOptions> reminders)
+    : Grain, IClientGrain, IRemindable
 {
+    private const string ReviewDue = "review-due";
+    private const string ReablementEnds = "reablement-ends";
+
     private CareRecord? _stored;
     private long _seq;
 
@@ -69,6 +76,52 @@ public sealed class ClientGrain(IRecordJournal journal, TimeProvider clock) : Gr
             throw;
         }
         (_stored, _seq) = (after, _seq + 1);
+        await Watch(ReviewDue, CaseloadFlag.ReviewDue, before.NextReviewOn, after.NextReviewOn, after);
+        await Watch(ReablementEnds, CaseloadFlag.ReablementEnding, before.ReablementEndsOn, after.ReablementEndsOn, after);
         return after;
     }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        var record = Record;
+        var (due, flag) = reminderName switch
+        {
+            ReviewDue => (record.NextReviewOn, CaseloadFlag.ReviewDue),
+            ReablementEnds => (record.ReablementEndsOn, CaseloadFlag.ReablementEnding),
+            _ => (null, default),
+        };
+        if (due is null || record.OpenEpisode is not { } episode)
+        {
+            await Forget(reminderName);
+            return;
+        }
+        if (due <= Today) await GrainFactory.GetGrain<ITeamGrain>(episode.TeamId).Flag(ClientId, flag, raised: true);
+    }
+
+    /// <summary>
+    /// Keeps a reminder on a date of the record: set for a new date (clearing a flag the old one raised), gone with
+    /// the date. Reminders persist, so a date falls due even if no silo that saw it set is running.
+    /// </summary>
+    private async Task Watch(string reminderName, CaseloadFlag flag, DateOnly? before, DateOnly? after, CareRecord record)
+    {
+        if (before == after) return;
+        if (before is not null && record.OpenEpisode is { } episode)
+            await GrainFactory.GetGrain<ITeamGrain>(episode.TeamId).Flag(ClientId, flag, raised: false);
+        if (after is not { } due)
+        {
+            await Forget(reminderName);
+            return;
+        }
+        var dueAt = new DateTimeOffset(due.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var wait = dueAt - clock.GetUtcNow();
+        var options = reminders.Value;
+        await this.RegisterOrUpdateReminder(reminderName, wait > options.Grace ? wait : options.Grace, options.Recheck);
+    }
+
+    private async Task Forget(string reminderName)
+    {
+        if (await this.GetReminder(reminderName) is { } reminder) await this.UnregisterReminder(reminder);
+    }
+
+    private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 }

@@ -14,6 +14,7 @@ public static class SiloSetup
         silo.Services.AddSerializer(serializer => serializer.AddBuurtzorgDomain());
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.TryAddSingleton<IRecordJournal, InMemoryRecordJournal>();
+        silo.Services.AddOptions<RecordReminderOptions>();
         return silo;
     }
 

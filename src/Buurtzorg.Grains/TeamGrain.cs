@@ -147,6 +147,13 @@ public sealed class TeamGrain(
     public Task<CaseloadEntry> Reassign(string requestId, string clientId, string namedNurseId, string? backupNurseId) =>
         ChangeAndSelect(requestId, team => team.Reassign(clientId, namedNurseId, backupNurseId, Now), team => team.CaseloadOf(clientId)!);
 
+    public async Task Flag(string clientId, CaseloadFlag flag, bool raised)
+    {
+        if (state.State.Team is not { } team) return;
+        var flagged = team.Flag(clientId, flag, raised);
+        if (!ReferenceEquals(flagged, team)) await Save(null, flagged);
+    }
+
     public async Task<TeamContinuity> Continuity()
     {
         var caseload = Current.Caseload;

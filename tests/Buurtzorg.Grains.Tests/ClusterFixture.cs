@@ -1,4 +1,5 @@
 using Buurtzorg.Grains;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 
 namespace Buurtzorg.Grains.Tests;
@@ -7,7 +8,11 @@ namespace Buurtzorg.Grains.Tests;
 public sealed class ClusterFixture : IAsyncLifetime
 {
     public InProcessTestCluster Cluster { get; } = new InProcessTestClusterBuilder(2)
-        .ConfigureSilo((_, silo) => silo.AddMemoryGrainStorage(BuurtzorgStorage.Name).UseInMemoryReminderService().AddBuurtzorgGrains())
+        .ConfigureSilo((_, silo) =>
+        {
+            silo.AddMemoryGrainStorage(BuurtzorgStorage.Name).UseInMemoryReminderService().AddBuurtzorgGrains();
+            silo.Services.Configure<RecordReminderOptions>(o => o.Grace = TimeSpan.FromSeconds(1));
+        })
         .ConfigureClient(client => client.AddBuurtzorgClient())
         .Build();
 

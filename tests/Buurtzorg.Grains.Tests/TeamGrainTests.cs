@@ -140,6 +140,33 @@ public sealed class TeamGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_review_that_falls_due_raises_a_flag_on_the_caseload_and_a_new_review_date_clears_it()
+    {
+        var team = await _people.ActiveTeam();
+        var referral = await team.Refer(NewRequest(), Referral());
+        var entry = await team.Admit(NewRequest(), referral.ReferralId, null, null);
+        var client = fixture.Grains.GetGrain<IClientGrain>(entry.ClientId);
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+
+        await client.Append(new ReviewScheduled(Ids.Derive("e", NewRequest()), DateTimeOffset.UtcNow, entry.NamedNurseId, today));
+        var flagged = await Eventually(team, e => e.ActiveFlags.Contains(CaseloadFlag.ReviewDue));
+        Assert.Equal(entry.ClientId, flagged.ClientId);
+
+        await client.Append(new ReviewScheduled(Ids.Derive("e", NewRequest()), DateTimeOffset.UtcNow, entry.NamedNurseId, today.AddDays(28)));
+        await Eventually(team, e => e.ActiveFlags.IsEmpty);
+    }
+
+    private static async Task<CaseloadEntry> Eventually(ITeamGrain team, Func<CaseloadEntry, bool> condition)
+    {
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            if ((await team.Get()).Caseload.FirstOrDefault(condition) is { } entry) return entry;
+            await Task.Delay(100);
+        }
+        throw new Xunit.Sdk.XunitException("The caseload never reached the expected state within 10 seconds.");
+    }
+
+    [Fact]
     public async Task Team_continuity_is_computed_from_the_visits_in_each_clients_record()
     {
         var team = await _people.ActiveTeam();

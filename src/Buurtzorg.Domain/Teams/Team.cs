@@ -133,14 +133,26 @@ public sealed record LeavePeriod(DateOnly Start, DateOnly End, string? Reason)
     public bool Covers(DateOnly day) => Start <= day && day <= End;
 }
 
-/// <summary>One admitted client: who is their named nurse and backup, and what they need.</summary>
+/// <summary>One admitted client: who is their named nurse and backup, what they need, and what needs the team's eye.</summary>
 public sealed record CaseloadEntry(
     string ClientId,
     string ReferralId,
     string NamedNurseId,
     string? BackupNurseId,
     ImmutableSortedSet<Skill> Needs,
-    DateTimeOffset AdmittedAt);
+    DateTimeOffset AdmittedAt,
+    ImmutableSortedSet<CaseloadFlag>? Flags = null)
+{
+    public ImmutableSortedSet<CaseloadFlag> ActiveFlags => Flags ?? [];
+}
+
+/// <summary>Something about a client the team should act on, raised by the client's record as it falls due.</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "A flag on a caseload is the team's own word.")]
+public enum CaseloadFlag
+{
+    ReviewDue = 1,
+    ReablementEnding,
+}
 
 /// <summary>A nurse who left the team and whose named clients passed on; kept so a retried leave answers the same.</summary>
 public sealed record Departure(string NurseId, string RequestId, DateTimeOffset At, ImmutableList<Handover> Handovers);

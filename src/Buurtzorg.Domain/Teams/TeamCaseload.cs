@@ -66,6 +66,14 @@ public sealed partial record Team
         return this with { Caseload = Caseload.Replace(entry, entry with { NamedNurseId = pair.Named, BackupNurseId = pair.Backup }) };
     }
 
+    /// <summary>Raises or clears a flag on a client; a client no longer on the caseload is left alone.</summary>
+    public Team Flag(string clientId, CaseloadFlag flag, bool raised)
+    {
+        if (CaseloadOf(clientId) is not { } entry || entry.ActiveFlags.Contains(flag) == raised) return this;
+        var flags = raised ? entry.ActiveFlags.Add(flag) : entry.ActiveFlags.Remove(flag);
+        return this with { Caseload = Caseload.Replace(entry, entry with { Flags = flags }) };
+    }
+
     public (Team Team, CaseloadEntry Entry) Discharge(string clientId)
     {
         var entry = CaseloadOf(clientId) ?? throw NotOnCaseload();

@@ -150,6 +150,17 @@ public sealed class AdmissionTests
     }
 
     [Fact]
+    public void A_flag_is_raised_once_and_cleared_and_a_discharged_client_takes_none()
+    {
+        var team = Active(FullTimers(4)).ReferAndAdmit(1);
+        var flagged = team.Flag("c-1", CaseloadFlag.ReviewDue, raised: true);
+        Assert.Equal([CaseloadFlag.ReviewDue], flagged.CaseloadOf("c-1")!.ActiveFlags);
+        Assert.Same(flagged, flagged.Flag("c-1", CaseloadFlag.ReviewDue, raised: true));
+        Assert.Empty(flagged.Flag("c-1", CaseloadFlag.ReviewDue, raised: false).CaseloadOf("c-1")!.ActiveFlags);
+        Assert.Same(team, team.Flag("c-404", CaseloadFlag.ReablementEnding, raised: true));
+    }
+
+    [Fact]
     public void Closing_a_team_with_clients_is_refused()
     {
         var team = Active(FullTimers(4)).ReferAndAdmit(1);

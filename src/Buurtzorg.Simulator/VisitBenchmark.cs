@@ -1,0 +1,120 @@
+using System.Globalization;
+using System.Text;
+using Buurtzorg.Api.V1;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+using Npgsql;
+
+namespace Buurtzorg.Simulator;
+
+/// <summary>
+/// The most frequent write, measured: visits recorded by many callers at once, against two ceilings taken in the same
+/// run at the same concurrency: a trivial gRPC call (the health check) on the same server, and — given the database —
+/// PostgreSQL's rate of single-row committed upserts.
+/// </summary>
+public sealed class VisitBenchmark(GrpcChannel channel, int concurrency, TimeSpan duration, string? postgres, int seed)
+{
+    public async Task<string> Run()
+    {
+        var random = new Random(seed);
+        var measurements = new Measurements();
+        var clients = await Setup(random);
+
+        var health = new Health.HealthClient(channel);
+        var healthTime = await Load.Run(concurrency, duration, (_, _) =>
+            measurements.Time("ceiling: health check", () => health.CheckAsync(new HealthCheckRequest()).ResponseAsync));
+
+        TimeSpan? upsertTime = null;
+        if (postgres is not null) upsertTime = await UpsertCeiling(measurements);
+
+        var records = new CareRecordService.CareRecordServiceClient(channel);
+        var visitTime = await Load.Run(concurrency, duration, (caller, i) =>
+        {
+            var (clientId, nurseId) = clients[(int)((caller + i * concurrency) % clients.Count)];
+            return measurements.Time("RecordVisit", () => records.RecordVisitAsync(new RecordVisitRequest
+            {
+                RequestId = Guid.NewGuid().ToString(),
+                ClientId = clientId,
+                NurseId = nurseId,
+                Start = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddMinutes(-30)),
+                DurationMinutes = 30,
+                DirectCareMinutes = 24,
+                Note = "Benchmark visit.",
+            }).ResponseAsync);
+        });
+
+        return Report(measurements, new Dictionary<string, TimeSpan?>
+        {
+            ["ceiling: health check"] = healthTime,
+            ["ceiling: postgres upsert"] = upsertTime,
+            ["RecordVisit"] = visitTime,
+        });
+    }
+
+    private async Task<List<(string ClientId, string NurseId)>> Setup(Random random)
+    {
+        var teams = new TeamService.TeamServiceClient(channel);
+        var nurses = new NurseService.NurseServiceClient(channel);
+        var referrals = new ReferralService.ReferralServiceClient(channel);
+        var run = random.Next().ToString("x8", CultureInfo.InvariantCulture);
+        var team = (await teams.ApplyTeamAsync(new ApplyTeamRequest { RequestId = $"bench-{run}", Name = "Benchmark", Footprint = { "E3" } })).Team;
+        await teams.ApproveTeamAsync(new ApproveTeamRequest { RequestId = $"bench-{run}-approve", TeamId = team.TeamId });
+        for (var n = 0; n < 10; n++)
+        {
+            var nurse = (await nurses.RegisterNurseAsync(new RegisterNurseRequest
+            {
+                RequestId = $"bench-{run}-nurse-{n}", DisplayName = $"Benchmark nurse {n}", Role = NurseRole.RegisteredNurse,
+                NmcPin = "12A3456B", ContractedHoursPerWeek = 37.5, Skills = { Skill.WoundCare, Skill.PersonalCare },
+            })).Nurse;
+            await teams.JoinTeamAsync(new JoinTeamRequest { RequestId = $"bench-{run}-join-{n}", TeamId = team.TeamId, NurseId = nurse.NurseId });
+        }
+        var clients = new List<(string, string)>();
+        for (var c = 0; c < 60; c++)
+        {
+            var referral = (await referrals.ReferAsync(new ReferRequest
+            {
+                RequestId = $"bench-{run}-refer-{c}", TeamId = team.TeamId, Source = ReferralSource.GeneralPractitioner,
+                NhsNumber = Domain.Common.NhsNumber.ForTesting(random.Next(0, 800_000)).Digits,
+                Client = new ClientDetails { GivenName = "Bench", FamilyName = "Mark", DateOfBirth = "1940-01-01", AddressLine = "1 Test Road", Postcode = "E3 2AB" },
+                Needs = { Skill.WoundCare },
+            })).Referral;
+            var admitted = await referrals.AdmitAsync(new AdmitRequest { RequestId = $"bench-{run}-admit-{c}", TeamId = team.TeamId, ReferralId = referral.ReferralId });
+            clients.Add((admitted.Entry.ClientId, admitted.Entry.NamedNurseId));
+        }
+        return clients;
+    }
+
+    private async Task<TimeSpan> UpsertCeiling(Measurements measurements)
+    {
+        await using var database = NpgsqlDataSource.Create(postgres!);
+        await using (var create = database.CreateCommand("CREATE TABLE IF NOT EXISTS bench_upsert (id int PRIMARY KEY, n bigint NOT NULL)"))
+            await create.ExecuteNonQueryAsync();
+        return await Load.Run(concurrency, duration, async (caller, i) =>
+        {
+            await measurements.Time("ceiling: postgres upsert", async () =>
+            {
+                await using var upsert = database.CreateCommand("INSERT INTO bench_upsert (id, n) VALUES ($1, 1) ON CONFLICT (id) DO UPDATE SET n = bench_upsert.n + 1");
+                upsert.Parameters.Add(new NpgsqlParameter { Value = (int)((caller * 100_000 + i) % 1_000_000) });
+                return (object)await upsert.ExecuteNonQueryAsync();
+            });
+        });
+    }
+
+    private string Report(Measurements measurements, Dictionary<string, TimeSpan?> wallTimes)
+    {
+        double Rate(string op) => measurements.Operations.TryGetValue(op, out var o) && wallTimes[op] is { } t ? o.Count / t.TotalSeconds : double.NaN;
+        var report = new StringBuilder();
+        report.AppendLine(CultureInfo.InvariantCulture, $"concurrency {concurrency}, {duration.TotalSeconds:0} s per phase, {Environment.ProcessorCount} cores");
+        report.AppendLine();
+        report.AppendLine("| operation | calls | per second | p50 ms | p90 ms | p99 ms | max ms | errors | share of health-check rate | share of upsert rate |");
+        report.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var (name, op) in measurements.Operations.OrderBy(o => o.Key, StringComparer.Ordinal))
+        {
+            var rate = Rate(name);
+            report.AppendLine(CultureInfo.InvariantCulture,
+                $"| {name} | {op.Count} | {rate:0} | {op.PercentileMs(50):0.00} | {op.PercentileMs(90):0.00} | {op.PercentileMs(99):0.00} | {op.MaxMs:0.00} | {op.Errors} | {rate / Rate("ceiling: health check"):P0} | {(double.IsNaN(Rate("ceiling: postgres upsert")) ? "–" : (rate / Rate("ceiling: postgres upsert")).ToString("P0", CultureInfo.InvariantCulture))} |");
+        }
+        return report.ToString();
+    }
+}
