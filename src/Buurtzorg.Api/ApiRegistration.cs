@@ -1,6 +1,11 @@
+using Buurtzorg.Api.Security;
+using Buurtzorg.Grains.Security;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.Tokens;
 
 namespace Buurtzorg.Api;
 
@@ -9,11 +14,38 @@ public static class ApiRegistration
     /// <summary>The largest request we accept: the biggest legitimate one (a long note) is a few kilobytes.</summary>
     public const int MaxRequestBytes = 256 * 1024;
 
-    public static IServiceCollection AddBuurtzorgApi(this IServiceCollection services)
+    /// <summary>
+    /// The gRPC services and their security: every call carries a bearer token checked against the configured key set,
+    /// issuer and audience; the access rules run here and again in the grains, which trust the caller only under the
+    /// silos' seal.
+    /// </summary>
+    public static IServiceCollection AddBuurtzorgApi(this IServiceCollection services, IConfiguration configuration)
     {
+        var keys = SigningKeys.From(configuration);
+        services.AddSingleton(keys);
+        services.AddSingleton<TokenIssuer>();
+        services.AddSingleton(new CallerSeal(keys.SealKey(configuration)));
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(options =>
+        {
+            options.MapInboundClaims = false;
+            options.TokenValidationParameters = new TokenValidationParameters
+            {
+                ValidIssuer = keys.Issuer,
+                ValidAudience = keys.Audience,
+                IssuerSigningKeys = keys.Keys,
+                ValidateIssuerSigningKey = true,
+                RequireExpirationTime = true,
+                RequireSignedTokens = true,
+                ClockSkew = TimeSpan.FromSeconds(30),
+                NameClaimType = "sub",
+                RoleClaimType = TokenIssuer.RoleClaim,
+            };
+        });
+        services.AddAuthorization();
         services.AddGrpc(options =>
         {
             options.Interceptors.Add<ErrorInterceptor>();
+            options.Interceptors.Add<AccessInterceptor>();
             options.MaxReceiveMessageSize = MaxRequestBytes;
             options.EnableDetailedErrors = false;
         });
@@ -23,10 +55,11 @@ public static class ApiRegistration
 
     public static IEndpointRouteBuilder MapBuurtzorgApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGrpcService<TeamApi>();
-        endpoints.MapGrpcService<NurseApi>();
-        endpoints.MapGrpcService<ReferralApi>();
-        endpoints.MapGrpcService<CareRecordApi>();
+        endpoints.MapGrpcService<TeamApi>().RequireAuthorization();
+        endpoints.MapGrpcService<NurseApi>().RequireAuthorization();
+        endpoints.MapGrpcService<ReferralApi>().RequireAuthorization();
+        endpoints.MapGrpcService<CareRecordApi>().RequireAuthorization();
+        // Health and reflection stay open: probes and tools carry no token.
         endpoints.MapGrpcHealthChecksService();
         endpoints.MapGrpcReflectionService();
         return endpoints;

@@ -182,6 +182,22 @@ public sealed class CareRecordApi(IGrainFactory grains, TimeProvider clock) : Ca
         return new CorrectEntryResponse { Entry = record.FindEntry(id)!.ToHistory(record) };
     }
 
+    public override async Task<ListAccessesResponse> ListAccesses(ListAccessesRequest request, ServerCallContext context)
+    {
+        var accesses = await Client(request.ClientId).Accesses();
+        var response = new ListAccessesResponse();
+        response.Accesses.AddRange(accesses.Select(a => new Access
+        {
+            At = Wire.Instant(a.At),
+            Subject = a.Subject,
+            Role = Grains.Security.Caller.NameOf(a.Role),
+            TeamId = a.TeamId ?? "",
+            Action = a.Action,
+            Reason = a.Reason ?? "",
+        }));
+        return response;
+    }
+
     private RecordEntry? Replacement(CorrectEntryRequest request, RecordEntry original) => (request.ReplacementCase, original) switch
     {
         (CorrectEntryRequest.ReplacementOneofCase.Strike, _) => null,

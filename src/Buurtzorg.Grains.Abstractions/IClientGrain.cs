@@ -1,4 +1,5 @@
 using Buurtzorg.Domain.Records;
+using Buurtzorg.Grains.Security;
 
 namespace Buurtzorg.Grains;
 
@@ -22,6 +23,9 @@ public interface IClientGrain : IGrainWithStringKey
     [Alias("append")] Task<CareRecord> Append(RecordEntry entry);
 
     [Alias("get")] Task<CareRecord> Get();
+
+    /// <summary>Who accessed this record, oldest first (the audit trail).</summary>
+    [Alias("accesses")] Task<IReadOnlyList<AccessRecord>> Accesses();
 
     /// <summary>Visits of the current episode by nurse, for continuity indices (out-of-hours visits excluded).</summary>
     [Alias("visits-by-nurse")] Task<IReadOnlyDictionary<string, int>> VisitsByNurse();

@@ -49,7 +49,11 @@ public sealed record ReferCommand(
     [property: Id(1)] NhsNumber NhsNumber,
     [property: Id(2)] Demographics Details,
     [property: Id(3)] IReadOnlyList<Skill> Needs,
-    [property: Id(4)] string RecordedBy);
+    [property: Id(4)] string RecordedBy)
+{
+    /// <summary>Carries patient details: printing it shows none.</summary>
+    public override string ToString() => $"Referral from {Source}";
+}
 
 [GenerateSerializer, Immutable, Alias("buurtzorg.discharge")]
 public sealed record DischargeCommand(
@@ -57,7 +61,11 @@ public sealed record DischargeCommand(
     [property: Id(1)] DischargeReason Reason,
     [property: Id(2)] string? Summary,
     [property: Id(3)] IReadOnlyList<FinalRating> FinalRatings,
-    [property: Id(4)] string RecordedBy);
+    [property: Id(4)] string RecordedBy)
+{
+    /// <summary>The summary is clinical text: printing the command shows none of it.</summary>
+    public override string ToString() => $"Discharge of {ClientId} ({Reason})";
+}
 
 [GenerateSerializer, Immutable, Alias("buurtzorg.final-rating")]
 public sealed record FinalRating([property: Id(0)] string ProblemId, [property: Id(1)] OutcomeRating Rating);

@@ -1,7 +1,9 @@
 using Buurtzorg.Domain.Common;
 using Buurtzorg.Domain.Records;
 using Buurtzorg.Domain.Teams;
+using Buurtzorg.Grains.Audit;
 using Buurtzorg.Grains.Journal;
+using Buurtzorg.Grains.Security;
 using Microsoft.Extensions.Options;
 
 namespace Buurtzorg.Grains;
@@ -11,8 +13,14 @@ namespace Buurtzorg.Grains;
 /// the whole record. Persisted reminders watch the care plan's review date and the end of reablement, and raise a
 /// flag on the team's caseload when either comes.
 /// </summary>
-public sealed class ClientGrain(IRecordJournal journal, TimeProvider clock, IOptions<RecordReminderOptions> reminders)
-    : Grain, IClientGrain, IRemindable
+[GrainType("buurtzorg.client")]
+public sealed class ClientGrain(
+    IRecordJournal journal,
+    IAuditTrail audit,
+    CallerSeal seal,
+    TimeProvider clock,
+    IOptions<RecordReminderOptions> reminders)
+    : Grain, IClientGrain, IRemindable, ITeamOwned
 {
     private const string ReviewDue = "review-due";
     private const string ReablementEnds = "reablement-ends";
@@ -23,6 +31,13 @@ public sealed class ClientGrain(IRecordJournal journal, TimeProvider clock, IOpt
     private string ClientId => this.GetPrimaryKeyString();
 
     private CareRecord Record => _stored ?? CareRecord.Create(ClientId);
+
+    public bool Exists => _stored is not null;
+
+    /// <summary>The team on whose caseload the client is, or was last, or which last received a referral.</summary>
+    public string? OwningTeamId =>
+        _stored is not { } record ? null
+        : record.OpenEpisode?.TeamId ?? record.PastEpisodes.LastOrDefault()?.TeamId ?? record.Referrals.LastOrDefault()?.TeamId;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -40,11 +55,36 @@ public sealed class ClientGrain(IRecordJournal journal, TimeProvider clock, IOpt
         if (entry is ReferralReceived or EpisodeOpened or EpisodeClosed)
             throw CareRuleException.Invalid("Admission and discharge go through the client's team.");
         if (entry is VisitRecorded visit && Record.FindEntry(visit.EntryId) is null) await CheckVisitor(visit);
-        return await Add(entry);
+        return await Add(entry, Access($"write {entry.Kind}"));
     }
 
-    public Task<CareRecord> Get() =>
-        _stored is { } record ? Task.FromResult(record) : throw CareRuleException.NotFound("No client record has this id.");
+    public async Task<CareRecord> Get()
+    {
+        var record = _stored ?? throw CareRuleException.NotFound("No client record has this id.");
+        if (Access("read record") is { } access) await Audit(access);
+        return record;
+    }
+
+    public Task<IReadOnlyList<AccessRecord>> Accesses() => audit.For(ClientId);
+
+    /// <summary>The audit line for an access by the caller of this request; none for a step our own grains take.</summary>
+    private AccessRecord? Access(string action) =>
+        seal.Current() is { } caller
+            ? new AccessRecord(clock.GetUtcNow(), ClientId, caller.Subject, caller.Role, caller.TeamId, action, caller.Reason)
+            : null;
+
+    private async Task Audit(AccessRecord access)
+    {
+        await audit.Record(access);
+        FlagOutOfHours(access);
+    }
+
+    /// <summary>Every out-of-hours access is flagged to the client's team, which can list them.</summary>
+    private void FlagOutOfHours(AccessRecord access)
+    {
+        if (access.Role == Role.OutOfHours && OwningTeamId is { } team)
+            _ = GrainFactory.GetGrain<ITeamGrain>(team).Flag(ClientId, CaseloadFlag.OutOfHoursAccess, raised: true);
+    }
 
     public Task<IReadOnlyDictionary<string, int>> VisitsByNurse() =>
         Task.FromResult<IReadOnlyDictionary<string, int>>(Record.VisitsByNurse());
@@ -58,7 +98,7 @@ public sealed class ClientGrain(IRecordJournal journal, TimeProvider clock, IOpt
             throw CareRuleException.Precondition("The nurse is not a member of the client's team: record the visit as out of hours.", "NOT_THE_CLIENTS_TEAM");
     }
 
-    private async Task<CareRecord> Add(RecordEntry entry)
+    private async Task<CareRecord> Add(RecordEntry entry, AccessRecord? access = null)
     {
         var now = clock.GetUtcNow();
         var before = Record;
@@ -67,7 +107,7 @@ public sealed class ClientGrain(IRecordJournal journal, TimeProvider clock, IOpt
         if (ReferenceEquals(after, before)) return before; // a retry: the entry is already in the record
         try
         {
-            await journal.Append(ClientId, _seq + 1, accepted, after);
+            await journal.Append(ClientId, _seq + 1, accepted, after, access);
         }
         catch (JournalConflictException)
         {
@@ -76,6 +116,7 @@ public sealed class ClientGrain(IRecordJournal journal, TimeProvider clock, IOpt
             throw;
         }
         (_stored, _seq) = (after, _seq + 1);
+        if (access is not null) FlagOutOfHours(access);
         await Watch(ReviewDue, CaseloadFlag.ReviewDue, before.NextReviewOn, after.NextReviewOn, after);
         await Watch(ReablementEnds, CaseloadFlag.ReablementEnding, before.ReablementEndsOn, after.ReablementEndsOn, after);
         return after;

@@ -11,7 +11,11 @@ namespace Buurtzorg.Grains;
 /// </summary>
 public static class DomainSerialization
 {
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        // PostgreSQL's jsonb keeps keys in its own order, so a record entry's "$kind" need not come first.
+        AllowOutOfOrderMetadataProperties = true,
+    };
 
     public static bool IsDomainType(Type type) => type.Namespace?.StartsWith("Buurtzorg.Domain", StringComparison.Ordinal) == true;
 

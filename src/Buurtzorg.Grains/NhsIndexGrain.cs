@@ -12,6 +12,7 @@ public sealed class NhsIndexState
     [Id(0)] public ImmutableDictionary<string, string> ClientIds { get; set; } = ImmutableDictionary<string, string>.Empty;
 }
 
+[GrainType("buurtzorg.nhs-index")]
 public sealed class NhsIndexGrain(
     [PersistentState("nhs-index", BuurtzorgStorage.Name)] IPersistentState<NhsIndexState> state) : Grain, INhsIndexGrain
 {

@@ -9,10 +9,17 @@ public sealed class NurseState
     [Id(0)] public Nurse? Nurse { get; set; }
 }
 
+[GrainType("buurtzorg.nurse")]
 public sealed class NurseGrain(
     [PersistentState("nurse", BuurtzorgStorage.Name)] IPersistentState<NurseState> state,
-    TimeProvider clock) : Grain, INurseGrain
+    TimeProvider clock) : Grain, INurseGrain, ITeamOwned
 {
+    public bool Exists => state.State.Nurse is not null;
+
+    public string? OwningTeamId => state.State.Nurse?.TeamId;
+
+    public string? OwnSubject => this.GetPrimaryKeyString();
+
     private Nurse Current => state.State.Nurse ?? throw CareRuleException.NotFound("No nurse is registered with this id.");
 
     public async Task<Nurse> Register(string requestId, RegisterNurseCommand command)

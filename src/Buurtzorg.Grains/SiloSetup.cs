@@ -1,16 +1,25 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Buurtzorg.Grains.Audit;
 using Buurtzorg.Grains.Journal;
+using Buurtzorg.Grains.Security;
 using Orleans.Serialization;
 
 namespace Buurtzorg.Grains;
 
 public static class SiloSetup
 {
-    /// <summary>What every silo running Buurtzorg grains needs, whatever its storage: serialization, filters, a clock.</summary>
+    /// <summary>
+    /// What every silo running Buurtzorg grains needs, whatever its storage: serialization, the access rules, a clock.
+    /// The host registers the <see cref="CallerSeal"/> whose key its gRPC layer seals callers with; without one the
+    /// silo makes up a key, and only its own grains' steps get through.
+    /// </summary>
     public static ISiloBuilder AddBuurtzorgGrains(this ISiloBuilder silo)
     {
         silo.AddIncomingGrainCallFilter<RuleTranslationFilter>();
+        silo.AddIncomingGrainCallFilter<AccessFilter>();
+        silo.Services.TryAddSingleton(_ => new CallerSeal(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+        silo.Services.TryAddSingleton<IAuditTrail, InMemoryAuditTrail>();
         silo.Services.AddSerializer(serializer => serializer.AddBuurtzorgDomain());
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.TryAddSingleton<IRecordJournal, InMemoryRecordJournal>();

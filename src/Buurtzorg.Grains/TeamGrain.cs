@@ -17,6 +17,7 @@ public sealed class TeamState
 [GenerateSerializer, Immutable, Alias("buurtzorg.discharge-note")]
 public sealed record DischargeNote([property: Id(0)] string ClientId, [property: Id(1)] string RequestId, [property: Id(2)] DateTimeOffset At);
 
+[GrainType("buurtzorg.team")]
 public sealed class TeamGrain(
     [PersistentState("team", BuurtzorgStorage.Name)] IPersistentState<TeamState> state,
     TimeProvider clock) : Grain, ITeamGrain, IIncomingGrainCallFilter

@@ -7,8 +7,9 @@ using Grpc.Net.Client;
 namespace Buurtzorg.Silo;
 
 /// <summary>
-/// <c>call Service/Method '{json}' [--target url]</c>: one unary gRPC call with a JSON request, for trying the API
-/// from a shell without installing a gRPC tool. It uses the same generated contract the server does.
+/// <c>call Service/Method '{json}' [--target url] [--token jwt] [--reason text]</c>: one unary gRPC call with a JSON
+/// request, for trying the API from a shell without installing a gRPC tool. It uses the same generated contract the
+/// server does. The token may also come from the environment variable BUURTZORG_TOKEN.
 /// </summary>
 public static class CallCommand
 {
@@ -24,7 +25,10 @@ public static class CallCommand
     public static async Task<int> Run(string[] args)
     {
         var target = Option(args, "--target") ?? SiloHost.DefaultUrl;
-        var positional = args.Skip(1).Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || args[i] != "--target")).ToList();
+        var token = Option(args, "--token") ?? Environment.GetEnvironmentVariable("BUURTZORG_TOKEN");
+        var reason = Option(args, "--reason");
+        string[] valued = ["--target", "--token", "--reason"];
+        var positional = args.Skip(1).Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && !valued.Contains(args[i])).ToList();
         if (positional.Count is < 1 or > 2 || !positional[0].Contains('/', StringComparison.Ordinal))
         {
             await Console.Error.WriteLineAsync("usage: call <package.Service>/<Method> ['{json request}'] [--target http://localhost:5000]");
@@ -46,7 +50,10 @@ public static class CallCommand
         using var channel = GrpcChannel.ForAddress(target);
         try
         {
-            var response = await channel.CreateCallInvoker().AsyncUnaryCall(call, null, new CallOptions(deadline: DateTime.UtcNow.AddSeconds(30)), request);
+            var headers = new Metadata();
+            if (token is not null) headers.Add("authorization", $"Bearer {token}");
+            if (reason is not null) headers.Add("x-access-reason", reason);
+            var response = await channel.CreateCallInvoker().AsyncUnaryCall(call, null, new CallOptions(headers, DateTime.UtcNow.AddSeconds(30)), request);
             Console.WriteLine(new JsonFormatter(JsonFormatter.Settings.Default.WithIndentation()).Format(response));
             return 0;
         }

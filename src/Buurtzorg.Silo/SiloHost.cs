@@ -1,41 +1,107 @@
+using System.Net;
 using Buurtzorg.Api;
 using Buurtzorg.Grains;
+using Buurtzorg.Grains.Audit;
+using Buurtzorg.Grains.Journal;
+using Buurtzorg.Silo.Probes;
+using Buurtzorg.Storage;
+using Buurtzorg.Storage.Journal;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Npgsql;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
 
 namespace Buurtzorg.Silo;
 
 /// <summary>
 /// Builds the one process that is both an Orleans silo and the gRPC server. With no configuration it is embedded:
-/// one silo on localhost, state in memory.
+/// one silo on localhost, state in memory. With a PostgreSQL connection string (<c>ConnectionStrings:Buurtzorg</c>,
+/// or <c>--postgres "…"</c>) it is durable: membership, grain state, reminders and the record journal in PostgreSQL,
+/// the schema migrated at start.
 /// </summary>
 public static class SiloHost
 {
     public const string DefaultUrl = "http://localhost:5000";
+    public const string Invariant = "Npgsql";
+
+    public static string? ConnectionString(IConfiguration configuration) =>
+        configuration.GetConnectionString("Buurtzorg") is { Length: > 0 } configured ? configured
+        : configuration["postgres"] is { Length: > 0 } given ? given
+        : null;
+
+    public static bool IsDurable(IConfiguration configuration) => ConnectionString(configuration) is not null;
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
             builder.WebHost.UseUrls(DefaultUrl);
-        // gRPC over HTTP/2 without TLS (h2c): team apps and tools connect with prior knowledge.
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http2));
+        // gRPC over HTTP/2 without TLS (h2c): team apps and tools connect with prior knowledge. Kubernetes' probes get a
+        // port of their own (Probes:Port) speaking HTTP/1.1.
+        var probePort = builder.AddProbeEndpoint();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.Protocols = SiloProbes.Protocols(listen, probePort)));
 
+        // On Kubernetes the downward API names the pod and its address (POD_NAME, POD_IP), and the deployment names the
+        // service and cluster (ORLEANS_SERVICE_ID, ORLEANS_CLUSTER_ID); elsewhere the Orleans section says it.
         var orleans = builder.Configuration.GetSection("Orleans");
+        var env = builder.Configuration;
+        var siloPort = orleans.GetValue("SiloPort", 11111);
+        var gatewayPort = orleans.GetValue("GatewayPort", 30000);
+        var clusterId = env["ORLEANS_CLUSTER_ID"] ?? orleans.GetValue("ClusterId", "buurtzorg-dev")!;
+        var serviceId = env["ORLEANS_SERVICE_ID"] ?? orleans.GetValue("ServiceId", "buurtzorg")!;
+        var podName = env["POD_NAME"];
+        var podIp = env["POD_IP"];
+        var connectionString = ConnectionString(builder.Configuration);
+
+        if (connectionString is not null)
+        {
+            var database = new NpgsqlDataSourceBuilder(connectionString) { Name = "buurtzorg" }.Build();
+            builder.Services.AddSingleton(database);
+            builder.Services.AddSingleton<IRecordJournal, PostgresRecordJournal>();
+            builder.Services.AddSingleton<IAuditTrail, PostgresAuditTrail>();
+            // Registered before the silo, so the schema is current before Orleans reads its queries.
+            builder.Services.AddHostedService(sp => new SchemaMigrationService(connectionString, sp.GetRequiredService<ILogger<SchemaMigrationService>>()));
+        }
+
+        // Security first: the silo's grains check callers under the seal the gRPC layer uses.
+        builder.Services.AddBuurtzorgApi(builder.Configuration);
+
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(orleans.GetValue("SiloPort", 11111), orleans.GetValue("GatewayPort", 30000),
-                serviceId: orleans.GetValue("ServiceId", "buurtzorg")!, clusterId: orleans.GetValue("ClusterId", "buurtzorg-dev")!);
-            silo.AddMemoryGrainStorage(BuurtzorgStorage.Name);
-            silo.UseInMemoryReminderService();
+            if (connectionString is null)
+            {
+                silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: serviceId, clusterId: clusterId);
+                silo.AddMemoryGrainStorage(BuurtzorgStorage.Name);
+                silo.UseInMemoryReminderService();
+            }
+            else
+            {
+                silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, serviceId));
+                if (podName is not null) silo.Configure<SiloOptions>(o => o.SiloName = podName);
+                // Advertise the pod's own address (never a Service's), and listen on every address of the pod.
+                var advertised = IPAddress.Parse(podIp ?? orleans.GetValue("AdvertisedAddress", "127.0.0.1")!);
+                silo.ConfigureEndpoints(advertised, siloPort, gatewayPort, listenOnAnyHostAddress: orleans.GetValue("ListenOnAnyAddress", podIp is not null));
+                silo.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (Invariant, connectionString));
+                silo.AddAdoNetGrainStorage(BuurtzorgStorage.Name, options => options.Configure<Serializer>((o, serializer) =>
+                {
+                    (o.Invariant, o.ConnectionString) = (Invariant, connectionString);
+                    // Orleans' own binary format: versioned by [Id], and the domain's records travel inside it as JSON.
+                    o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+                }));
+                silo.UseAdoNetReminderService(o => (o.Invariant, o.ConnectionString) = (Invariant, connectionString));
+            }
             silo.AddBuurtzorgGrains();
         });
 
-        builder.Services.AddBuurtzorgApi();
+        builder.Services.Configure<RecordReminderOptions>(builder.Configuration.GetSection(RecordReminderOptions.Section));
         builder.Services.AddGrpcHealthChecks().AddCheck<SiloHealthCheck>("silo");
+        builder.Services.AddSiloProbes(builder.Configuration);
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.MapBuurtzorgApi();
+        app.MapSiloProbes();
         return app;
     }
 }

@@ -10,7 +10,7 @@ namespace Buurtzorg.Api.Tests;
 /// </summary>
 public sealed class BadInputTests(ApiHost host) : IClassFixture<ApiHost>
 {
-    private readonly TeamApp _app = new(host.Channel);
+    private readonly TeamApp _app = host.App();
 
     private static void AssertRefused(RpcException e, StatusCode code, string messagePart)
     {

@@ -8,7 +8,7 @@ namespace Buurtzorg.Api.Tests;
 /// <summary>A team's first week, end to end through a real gRPC channel to the real host.</summary>
 public sealed class FirstWeekTests(ApiHost host) : IClassFixture<ApiHost>
 {
-    private readonly TeamApp _app = new(host.Channel);
+    private readonly TeamApp _app = host.App();
 
     [Fact]
     public async Task A_new_team_admits_to_capacity_records_care_and_hands_over_when_a_nurse_leaves()
@@ -151,7 +151,8 @@ public sealed class FirstWeekTests(ApiHost host) : IClassFixture<ApiHost>
             Assert.NotEqual(leaver, now.BackupNurseId);
         }
         Assert.Equal(caseload.Count(c => c.NamedNurseId == leaver || c.BackupNurseId == leaver), left.Handovers.Count);
-        Assert.Equal("", (await _app.Nurses.GetNurseAsync(new GetNurseRequest { NurseId = leaver })).Nurse.TeamId);
+        var herself = _app.As(new Grains.Security.Caller(leaver, Grains.Security.Role.Nurse, null));
+        Assert.Equal("", (await herself.Nurses.GetNurseAsync(new GetNurseRequest { NurseId = leaver })).Nurse.TeamId);
 
         // Continuity is recomputed: four of the first client's five visits were by the nurse who left; her backup,
         // now named, made one.

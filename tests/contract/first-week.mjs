@@ -1,9 +1,11 @@
 // A team's first week, driven through the gRPC contract alone: this client knows the protos and nothing of the server.
-// Usage: node first-week.mjs http://127.0.0.1:PORT   (plaintext HTTP/2)
+// Usage: node first-week.mjs http://127.0.0.1:PORT --key <base64 HS256 secret> --kid <key id> [--issuer buurtzorg]
+//        [--audience buurtzorg-api]   (plaintext HTTP/2; the script mints its own bearer tokens, as an identity provider
+//        would, so it proves the token contract too: HS256 JWT with sub, role and team claims)
 // Prints one line per step; exits 0 only when every step held. Request ids, NHS numbers and PINs are fresh each run,
 // so it can run again against a server that has already run it.
 import assert from 'node:assert/strict';
-import { randomInt, randomUUID } from 'node:crypto';
+import { createHmac, randomInt, randomUUID } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
@@ -28,17 +30,51 @@ function target(address) {
     return url.host;
 }
 
-/** The service's RPCs as functions returning promises, each with a deadline. */
+function option(name, fallback) {
+    const at = process.argv.indexOf(name);
+    if (at < 0 || at + 1 >= process.argv.length) {
+        if (fallback !== undefined) return fallback;
+        throw new Error(`missing ${name}`);
+    }
+    return process.argv[at + 1];
+}
+
+const base64url = (buffer) => Buffer.from(buffer).toString('base64url');
+
+/** An HS256 JWT for a caller: sub, role, team (team roles only), issuer, audience, an hour's lifetime. */
+function mint({ subject, role, team }) {
+    const now = Math.floor(Date.now() / 1000);
+    const header = { alg: 'HS256', typ: 'JWT', kid: option('--kid') };
+    const claims = { sub: subject, role, iss: option('--issuer', 'buurtzorg'), aud: option('--audience', 'buurtzorg-api'), iat: now, nbf: now, exp: now + HOUR_SECONDS };
+    if (team) claims.team = team;
+    const unsigned = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(claims))}`;
+    const signature = createHmac('sha256', Buffer.from(option('--key'), 'base64')).update(unsigned).digest();
+    return `${unsigned}.${base64url(signature)}`;
+}
+
+// Who a team would make each call as: the central office applies, approves and registers; a nurse of the team the
+// request names (or of this week's team) does the rest.
+const officeCalls = new Set(['ApplyTeam', 'ApproveTeam', 'CloseTeam', 'RegisterNurse']);
+let weekTeam;
+function callerFor(name, request) {
+    if (officeCalls.has(name)) return { subject: 'office-node', role: 'central_office' };
+    return { subject: 'nurse-node', role: 'nurse', team: request.team_id || weekTeam };
+}
+
+/** The service's RPCs as functions returning promises, each with a deadline and the caller's bearer token. */
 function connect(Service, address) {
     const client = new Service(address, grpc.credentials.createInsecure());
     const rpcs = { close: () => client.close() };
     for (const name of Object.keys(Service.service)) {
-        rpcs[name] = (request) =>
-            new Promise((resolvePromise, reject) =>
-                client[name](request, { deadline: Date.now() + CALL_TIMEOUT_MS }, (error, response) =>
+        rpcs[name] = (request) => {
+            const metadata = new grpc.Metadata();
+            metadata.set('authorization', `Bearer ${mint(callerFor(name, request))}`);
+            return new Promise((resolvePromise, reject) =>
+                client[name](request, metadata, { deadline: Date.now() + CALL_TIMEOUT_MS }, (error, response) =>
                     error ? reject(error) : resolvePromise(response),
                 ),
             );
+        };
     }
     return rpcs;
 }
@@ -142,6 +178,7 @@ async function firstWeek(address) {
             assert.ok(applied.team_id, 'ApplyTeam returned no team_id');
             assert.equal(applied.status, 'TEAM_STATUS_APPLIED');
             teamId = applied.team_id;
+            weekTeam = teamId;
 
             const retried = (await teams.ApplyTeam(application)).team;
             assert.equal(retried.team_id, teamId, 'a retried ApplyTeam found another team');

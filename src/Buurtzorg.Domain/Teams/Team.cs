@@ -152,6 +152,8 @@ public enum CaseloadFlag
 {
     ReviewDue = 1,
     ReablementEnding,
+    /// <summary>Someone outside the team (the out-of-hours service) opened the client's record.</summary>
+    OutOfHoursAccess,
 }
 
 /// <summary>A nurse who left the team and whose named clients passed on; kept so a retried leave answers the same.</summary>

@@ -1,4 +1,5 @@
 using Buurtzorg.Domain.Records;
+using Buurtzorg.Grains.Security;
 
 namespace Buurtzorg.Grains.Journal;
 
@@ -17,9 +18,10 @@ public interface IRecordJournal
     /// <summary>
     /// Appends <paramref name="entry"/> as number <paramref name="seq"/> (one more than the newest stored). Throws
     /// <see cref="JournalConflictException"/> when that number is taken: another activation wrote first.
-    /// <paramref name="after"/> is the record with the entry applied, which the journal may keep as a snapshot.
+    /// <paramref name="after"/> is the record with the entry applied, which the journal may keep as a snapshot;
+    /// <paramref name="access"/> is the audit trail's line for this write, stored with the entry, all or nothing.
     /// </summary>
-    Task Append(string clientId, long seq, RecordEntry entry, CareRecord after, CancellationToken cancellationToken = default);
+    Task Append(string clientId, long seq, RecordEntry entry, CareRecord after, AccessRecord? access, CancellationToken cancellationToken = default);
 }
 
 /// <summary>The journal moved on since this activation loaded it; the activation must reload before writing.</summary>

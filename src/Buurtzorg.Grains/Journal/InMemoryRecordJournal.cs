@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Buurtzorg.Domain.Records;
+using Buurtzorg.Grains.Audit;
+using Buurtzorg.Grains.Security;
 
 namespace Buurtzorg.Grains.Journal;
 
@@ -8,7 +10,7 @@ namespace Buurtzorg.Grains.Journal;
 /// The embedded mode's journal: entries held in this process, gone when it exits. One per silo, which is all the
 /// embedded mode has.
 /// </summary>
-public sealed class InMemoryRecordJournal : IRecordJournal
+public sealed class InMemoryRecordJournal(IAuditTrail audit) : IRecordJournal
 {
     private readonly ConcurrentDictionary<string, ImmutableList<RecordEntry>> _records = new(StringComparer.Ordinal);
 
@@ -17,11 +19,11 @@ public sealed class InMemoryRecordJournal : IRecordJournal
             ? new JournaledRecord(CareRecord.Replay(clientId, entries), entries.Count)
             : null);
 
-    public Task Append(string clientId, long seq, RecordEntry entry, CareRecord after, CancellationToken cancellationToken = default)
+    public async Task Append(string clientId, long seq, RecordEntry entry, CareRecord after, AccessRecord? access, CancellationToken cancellationToken = default)
     {
         _records.AddOrUpdate(clientId,
             _ => seq == 1 ? [entry] : throw new JournalConflictException(clientId, seq),
             (_, entries) => entries.Count == seq - 1 ? entries.Add(entry) : throw new JournalConflictException(clientId, seq));
-        return Task.CompletedTask;
+        if (access is not null) await audit.Record(access, cancellationToken);
     }
 }

@@ -14,7 +14,8 @@ public sealed class NodeClientTests(NodeTooling tooling, ApiHost host) : IClassF
     [Fact]
     public async Task A_node_client_drives_a_teams_first_week_through_the_contract_alone()
     {
-        var week = await tooling.RunNodeAsync(["first-week.mjs", host.Address], FirstWeekTimeout);
+        var week = await tooling.RunNodeAsync(
+            ["first-week.mjs", host.Address, "--key", TestKeys.FirstSecret, "--kid", TestKeys.FirstId], FirstWeekTimeout);
 
         Assert.True(week.ExitCode == 0, $"The Node client's first week did not hold:\n{week}");
     }

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
+using Buurtzorg.Api.Security;
+using Buurtzorg.Grains.Security;
 using Buurtzorg.Silo;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
@@ -13,7 +15,7 @@ namespace Buurtzorg.Api.Tests.Infrastructure;
 /// The real host, as <c>dotnet run</c> starts it (embedded: one silo, in-memory), on free loopback ports, reached
 /// through a real gRPC channel. One per test class or collection.
 /// </summary>
-public sealed class ApiHost : IAsyncLifetime
+public sealed class ApiHost : IAsyncLifetime, IAsyncDisposable
 {
     private WebApplication? _app;
 
@@ -22,6 +24,24 @@ public sealed class ApiHost : IAsyncLifetime
     public GrpcChannel Channel { get; private set; } = null!;
 
     public IServiceProvider Services => _app!.Services;
+
+    private readonly string[] _arguments;
+    private readonly Action<WebApplicationBuilder>? _configure;
+
+    public ApiHost()
+        : this(TestKeys.Arguments, null)
+    {
+    }
+
+    private ApiHost(string[] arguments, Action<WebApplicationBuilder>? configure) => (_arguments, _configure) = (arguments, configure);
+
+    /// <summary>A host with other settings (signing keys, log levels); dispose it after.</summary>
+    public static async Task<ApiHost> Start(string[] arguments, Action<WebApplicationBuilder>? configure = null)
+    {
+        var host = new ApiHost(arguments, configure);
+        await host.InitializeAsync();
+        return host;
+    }
 
     public async Task InitializeAsync()
     {
@@ -32,11 +52,19 @@ public sealed class ApiHost : IAsyncLifetime
             "--Orleans:GatewayPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--Orleans:ClusterId", $"test-{Guid.NewGuid():N}",
             "--Logging:LogLevel:Default", "Warning",
-        ]);
+            .. _arguments,
+        ], _configure);
         await _app.StartAsync();
         Address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Channel = GrpcChannel.ForAddress(Address);
     }
+
+    /// <summary>Mints a token for a caller, as the identity provider would, signed with the host's first key.</summary>
+    public string Mint(Caller caller) =>
+        Services.GetRequiredService<TokenIssuer>().Mint(caller.Subject, caller.Role, caller.TeamId, TimeSpan.FromHours(1));
+
+    /// <summary>A team app on this host, each call made as whoever a team would make it as.</summary>
+    public TeamApp App() => new(Channel, Mint);
 
     public async Task DisposeAsync()
     {
@@ -47,6 +75,8 @@ public sealed class ApiHost : IAsyncLifetime
             await _app.DisposeAsync();
         }
     }
+
+    async ValueTask IAsyncDisposable.DisposeAsync() => await DisposeAsync();
 
     private static int FreePort()
     {

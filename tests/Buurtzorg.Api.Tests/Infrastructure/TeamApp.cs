@@ -1,19 +1,44 @@
 using Buurtzorg.Api.V1;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 
 namespace Buurtzorg.Api.Tests.Infrastructure;
 
-/// <summary>What a team app does, through the real gRPC clients, with fresh request ids and made-up people.</summary>
-public sealed class TeamApp(GrpcChannel channel)
+/// <summary>
+/// What a team app does, through the real gRPC clients, with fresh request ids and made-up people. Each call carries a
+/// token for whoever would make it (<see cref="ActingCaller"/>), or for one fixed caller (<see cref="As"/>).
+/// </summary>
+public sealed class TeamApp
 {
     private static int _nhs = 20_000;
 
-    public TeamService.TeamServiceClient Teams { get; } = new(channel);
-    public NurseService.NurseServiceClient Nurses { get; } = new(channel);
-    public ReferralService.ReferralServiceClient Referrals { get; } = new(channel);
-    public CareRecordService.CareRecordServiceClient Records { get; } = new(channel);
+    private readonly GrpcChannel _channel;
+    private readonly ActingCaller _acting;
+
+    public TeamApp(GrpcChannel channel, Func<Grains.Security.Caller, string> mint)
+        : this(channel, new ActingCaller(mint))
+    {
+    }
+
+    private TeamApp(GrpcChannel channel, ActingCaller acting)
+    {
+        (_channel, _acting) = (channel, acting);
+        var invoker = channel.Intercept(acting);
+        Teams = new(invoker);
+        Nurses = new(invoker);
+        Referrals = new(invoker);
+        Records = new(invoker);
+    }
+
+    /// <summary>The same app, every call made as <paramref name="caller"/> (stating <paramref name="reason"/>).</summary>
+    public TeamApp As(Grains.Security.Caller caller, string? reason = null) => new(_channel, _acting.As(caller, reason));
+
+    public TeamService.TeamServiceClient Teams { get; }
+    public NurseService.NurseServiceClient Nurses { get; }
+    public ReferralService.ReferralServiceClient Referrals { get; }
+    public CareRecordService.CareRecordServiceClient Records { get; }
 
     public static string NewRequest() => Guid.NewGuid().ToString();
 

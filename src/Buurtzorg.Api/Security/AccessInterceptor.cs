@@ -1,0 +1,84 @@
+using Buurtzorg.Api.V1;
+using Buurtzorg.Grains.Security;
+using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+
+namespace Buurtzorg.Api.Security;
+
+/// <summary>
+/// The access rules at the gRPC layer: turns the validated token into a <see cref="Caller"/>, checks the RPC against
+/// <see cref="AccessPolicy"/> for the team the request names, and seals the caller into the request context so the
+/// grains check it again against their own data (for a client record, the team whose caseload it is on).
+/// </summary>
+public sealed class AccessInterceptor(CallerSeal seal) : Interceptor
+{
+    public const string ReasonHeader = "x-access-reason";
+
+    private const string OurServices = "/buurtzorg.";
+
+    private sealed record Rule(Operation Operation, Func<IMessage, string?>? TeamOf = null);
+
+    private static readonly Dictionary<string, Rule> Rules = new(StringComparer.Ordinal)
+    {
+        [Name(TeamService.Descriptor, "ApplyTeam")] = new(Operation.ApplyTeam),
+        [Name(TeamService.Descriptor, "ApproveTeam")] = new(Operation.GovernTeam),
+        [Name(TeamService.Descriptor, "CloseTeam")] = new(Operation.GovernTeam),
+        [Name(TeamService.Descriptor, "GetTeam")] = new(Operation.ReadTeam, TeamIdField),
+        [Name(TeamService.Descriptor, "JoinTeam")] = new(Operation.ManageTeam, TeamIdField),
+        [Name(TeamService.Descriptor, "LeaveTeam")] = new(Operation.ManageTeam, TeamIdField),
+        [Name(TeamService.Descriptor, "SetCapacityPolicy")] = new(Operation.ManageTeam, TeamIdField),
+        [Name(TeamService.Descriptor, "GetCaseload")] = new(Operation.ReadCaseload, TeamIdField),
+        [Name(TeamService.Descriptor, "GetContinuity")] = new(Operation.ReadContinuity, TeamIdField),
+        [Name(NurseService.Descriptor, "RegisterNurse")] = new(Operation.RegisterNurse),
+        [Name(NurseService.Descriptor, "GetNurse")] = new(Operation.ReadNurse),
+        [Name(NurseService.Descriptor, "AddLeavePeriod")] = new(Operation.ManageTeam),
+        [Name(NurseService.Descriptor, "EndLeave")] = new(Operation.ManageTeam),
+        [Name(ReferralService.Descriptor, "Refer")] = new(Operation.ManageTeam, TeamIdField),
+        [Name(ReferralService.Descriptor, "ListReferrals")] = new(Operation.ReadCaseload, TeamIdField),
+        [Name(ReferralService.Descriptor, "Admit")] = new(Operation.ManageTeam, TeamIdField),
+        [Name(ReferralService.Descriptor, "Decline")] = new(Operation.ManageTeam, TeamIdField),
+        [Name(ReferralService.Descriptor, "Discharge")] = new(Operation.ManageTeam, TeamIdField),
+        [Name(ReferralService.Descriptor, "ReassignNamedNurse")] = new(Operation.ManageTeam, TeamIdField),
+        [Name(CareRecordService.Descriptor, "GetRecord")] = new(Operation.ReadRecord),
+        [Name(CareRecordService.Descriptor, "GetHistory")] = new(Operation.ReadRecord),
+        [Name(CareRecordService.Descriptor, "ListAccesses")] = new(Operation.ReadAudit),
+    };
+
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context,
+        UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        // Health and reflection stay open; everything of ours is checked.
+        if (!context.Method.StartsWith(OurServices, StringComparison.Ordinal)) return await continuation(request, context);
+        var caller = CallerOf(context);
+        var rule = Rules.GetValueOrDefault(context.Method) ?? DefaultRule(context.Method, request);
+        // Where the request names no team (a nurse, a client record), the grain that holds the data checks the team.
+        var team = rule.TeamOf?.Invoke((IMessage)request);
+        if (AccessPolicy.Decide(caller, rule.Operation, team, teamCheckedElsewhere: rule.TeamOf is null) is { Allowed: false, Denial: var denial })
+            throw new RpcException(new Status(StatusCode.PermissionDenied, denial!));
+        seal.Attach(caller);
+        return await continuation(request, context);
+    }
+
+    /// <summary>Every other CareRecordService method writes the record; an out-of-hours visit is its own operation.</summary>
+    private static Rule DefaultRule(string method, object request) => method.StartsWith($"/{CareRecordService.Descriptor.FullName}/", StringComparison.Ordinal)
+        ? new(request is RecordVisitRequest { OutOfHours: true } ? Operation.RecordOutOfHoursVisit : Operation.WriteRecord)
+        : throw new RpcException(new Status(StatusCode.PermissionDenied, "This call is not open to any role."));
+
+    private static Caller CallerOf(ServerCallContext context)
+    {
+        var user = context.GetHttpContext().User;
+        var subject = user.FindFirst("sub")?.Value;
+        var roleName = user.FindFirst(TokenIssuer.RoleClaim)?.Value;
+        if (subject is null || roleName is null || !Caller.RoleNames.TryGetValue(roleName, out var role))
+            throw new RpcException(new Status(StatusCode.PermissionDenied, "The token names no known role."));
+        var reason = context.RequestHeaders.GetValue(ReasonHeader)?.Trim();
+        if (reason is { Length: > 500 }) throw new RpcException(new Status(StatusCode.InvalidArgument, "The access reason is too long (at most 500 characters)."));
+        return new Caller(subject, role, user.FindFirst(TokenIssuer.TeamClaim)?.Value, string.IsNullOrEmpty(reason) ? null : reason);
+    }
+
+    private static string? TeamIdField(IMessage request) =>
+        request.Descriptor.FindFieldByName("team_id")?.Accessor.GetValue(request) as string;
+
+    private static string Name(Google.Protobuf.Reflection.ServiceDescriptor service, string method) => $"/{service.FullName}/{method}";
+}

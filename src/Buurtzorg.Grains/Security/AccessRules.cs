@@ -1,0 +1,54 @@
+using Buurtzorg.Domain.Records;
+using Buurtzorg.Grains.Security;
+
+namespace Buurtzorg.Grains;
+
+/// <summary>Which operation each grain method is, for the access rules; null marks a step only grains take for each other.</summary>
+internal static class AccessRules
+{
+    private static readonly Dictionary<(Type, string), Operation?> Methods = new()
+    {
+        [(typeof(ITeamGrain), nameof(ITeamGrain.Apply))] = Operation.ApplyTeam,
+        [(typeof(ITeamGrain), nameof(ITeamGrain.Approve))] = Operation.GovernTeam,
+        [(typeof(ITeamGrain), nameof(ITeamGrain.Close))] = Operation.GovernTeam,
+        [(typeof(ITeamGrain), nameof(ITeamGrain.Get))] = Operation.ReadTeam,
+        [(typeof(ITeamGrain), nameof(ITeamGrain.Referrals))] = Operation.ReadCaseload,
+        [(typeof(ITeamGrain), nameof(ITeamGrain.Continuity))] = Operation.ReadContinuity,
+        [(typeof(ITeamGrain), nameof(ITeamGrain.Join))] = Operation.ManageTeam,
+        [(typeof(ITeamGrain), nameof(ITeamGrain.Leave))] = Operation.ManageTeam,
+        [(typeof(ITeamGrain), nameof(ITeamGrain.SetPolicy))] = Operation.ManageTeam,
+        [(typeof(ITeamGrain), nameof(ITeamGrain.StartLeave))] = Operation.ManageTeam,
+        [(typeof(ITeamGrain), nameof(ITeamGrain.EndLeave))] = Operation.ManageTeam,
+        [(typeof(ITeamGrain), nameof(ITeamGrain.Refer))] = Operation.ManageTeam,
+        [(typeof(ITeamGrain), nameof(ITeamGrain.Admit))] = Operation.ManageTeam,
+        [(typeof(ITeamGrain), nameof(ITeamGrain.Decline))] = Operation.ManageTeam,
+        [(typeof(ITeamGrain), nameof(ITeamGrain.Discharge))] = Operation.ManageTeam,
+        [(typeof(ITeamGrain), nameof(ITeamGrain.Reassign))] = Operation.ManageTeam,
+        [(typeof(ITeamGrain), nameof(ITeamGrain.Flag))] = null,
+        [(typeof(INurseGrain), nameof(INurseGrain.Register))] = Operation.RegisterNurse,
+        [(typeof(INurseGrain), nameof(INurseGrain.Get))] = Operation.ReadNurse,
+        [(typeof(INurseGrain), nameof(INurseGrain.JoinTeam))] = null,
+        [(typeof(INurseGrain), nameof(INurseGrain.LeaveTeam))] = null,
+        [(typeof(IClientGrain), nameof(IClientGrain.Get))] = Operation.ReadRecord,
+        [(typeof(IClientGrain), nameof(IClientGrain.Accesses))] = Operation.ReadAudit,
+        [(typeof(IClientGrain), nameof(IClientGrain.Append))] = Operation.WriteRecord,
+        [(typeof(IClientGrain), nameof(IClientGrain.ReceiveReferral))] = null,
+        [(typeof(IClientGrain), nameof(IClientGrain.OpenEpisode))] = null,
+        [(typeof(IClientGrain), nameof(IClientGrain.CloseEpisode))] = null,
+        [(typeof(IClientGrain), nameof(IClientGrain.VisitsByNurse))] = null,
+        [(typeof(INhsIndexGrain), nameof(INhsIndexGrain.Resolve))] = null,
+        [(typeof(INhsIndexGrain), nameof(INhsIndexGrain.Find))] = null,
+    };
+
+    public static bool Governs(Type grainInterface) =>
+        grainInterface == typeof(ITeamGrain) || grainInterface == typeof(INurseGrain)
+        || grainInterface == typeof(IClientGrain) || grainInterface == typeof(INhsIndexGrain);
+
+    /// <summary>The operation a call performs; an unlisted method of a governed grain is refused, never let through.</summary>
+    public static bool TryGet(Type grainInterface, string method, out Operation? operation) =>
+        Methods.TryGetValue((grainInterface, method), out operation);
+
+    /// <summary>An out-of-hours visit is its own operation: the out-of-hours role may record it, and nothing else.</summary>
+    public static Operation Refine(Operation operation, object? argument) =>
+        operation == Operation.WriteRecord && argument is VisitRecorded { OutOfHours: true } ? Operation.RecordOutOfHoursVisit : operation;
+}
