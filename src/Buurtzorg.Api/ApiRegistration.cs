@@ -14,6 +14,9 @@ public static class ApiRegistration
     /// <summary>The largest request we accept: the biggest legitimate one (a long note) is a few kilobytes.</summary>
     public const int MaxRequestBytes = 256 * 1024;
 
+    /// <summary>The transport's hard cap: larger messages are not even read (RESOURCE_EXHAUSTED).</summary>
+    public const int TransportLimitBytes = 4 * MaxRequestBytes;
+
     /// <summary>
     /// The gRPC services and their security: every call carries a bearer token checked against the configured key set,
     /// issuer and audience; the access rules run here and again in the grains, which trust the caller only under the
@@ -46,7 +49,7 @@ public static class ApiRegistration
         {
             options.Interceptors.Add<ErrorInterceptor>();
             options.Interceptors.Add<AccessInterceptor>();
-            options.MaxReceiveMessageSize = MaxRequestBytes;
+            options.MaxReceiveMessageSize = TransportLimitBytes;
             options.EnableDetailedErrors = false;
         });
         services.AddGrpcReflection();

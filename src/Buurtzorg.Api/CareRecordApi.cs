@@ -71,7 +71,7 @@ public sealed class CareRecordApi(IGrainFactory grains, TimeProvider clock) : Ca
             Wire.Enum<Records.OmahaProblem>((int)request.Problem, "problem"),
             Wire.Enum<Records.ProblemScope>((int)request.Scope, "scope"),
             Wire.Enum<Records.ProblemSeverity>((int)request.Severity, "severity"),
-            request.SignsAndSymptoms.ToImmutableList());
+            Wire.Bounded(request.SignsAndSymptoms, "signs_and_symptoms", CareRecordRules.MaxSigns).ToImmutableList());
         var record = await client.Append(entry);
         return new AddProblemResponse { Problem = record.Problems.First(p => p.ProblemId == id).ToProto() };
     }
@@ -230,9 +230,9 @@ public sealed class CareRecordApi(IGrainFactory grains, TimeProvider clock) : Ca
     };
 
     private VisitRecorded Visit(string id, string nurseId, Google.Protobuf.WellKnownTypes.Timestamp? start, int duration, int direct,
-        IEnumerable<string> interventions, string? note, bool outOfHours) =>
+        IReadOnlyCollection<string> interventions, string? note, bool outOfHours) =>
         new(id, Now, nurseId, id, nurseId, Wire.Instant(start, "start"), duration, direct,
-            interventions.Select(i => Ids.Parse(i, "interventions_done")).ToImmutableList(),
+            Wire.Bounded(interventions, "interventions_done", 50).Select(i => Ids.Parse(i, "interventions_done")).ToImmutableList(),
             Text.Optional(note, "Visit note", Text.NoteMax), outOfHours);
 
     private IClientGrain Client(string clientId) => grains.GetGrain<IClientGrain>(Ids.Parse(clientId, "client_id"));

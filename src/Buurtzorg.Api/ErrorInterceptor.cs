@@ -17,6 +17,9 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context,
         UnaryServerMethod<TRequest, TResponse> continuation)
     {
+        // Oversized requests are refused plainly before any work; the transport's own cap sits above this one.
+        if (request is Google.Protobuf.IMessage message && message.CalculateSize() > ApiRegistration.MaxRequestBytes)
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"The request is too large (at most {ApiRegistration.MaxRequestBytes / 1024} KB)."));
         try
         {
             return await continuation(request, context);

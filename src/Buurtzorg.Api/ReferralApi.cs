@@ -65,7 +65,7 @@ public sealed class ReferralApi(IGrainFactory grains, TimeProvider clock) : Refe
             Ids.Parse(request.ClientId, "client_id"),
             Wire.Enum<Domain.Records.DischargeReason>((int)request.Reason, "reason"),
             Text.Optional(request.Summary, "Discharge summary", Text.NoteMax),
-            request.FinalRatings.Select(r => new Grains.FinalRating(Ids.Parse(r.ProblemId, "problem_id"), RecordMapping.FromProto(r.Rating))).ToList(),
+            Wire.Bounded(request.FinalRatings, "final_ratings", 50).Select(r => new Grains.FinalRating(Ids.Parse(r.ProblemId, "problem_id"), RecordMapping.FromProto(r.Rating))).ToList(),
             Ids.Parse(request.RecordedBy, "recorded_by"));
         var at = await team.Discharge(requestId, command);
         return new DischargeResponse { ClientId = command.ClientId, DischargedAt = Wire.Instant(at) };

@@ -16,8 +16,8 @@ public sealed class TeamApi(IGrainFactory grains, TimeProvider clock) : TeamServ
         var requestId = Ids.RequestId(request.RequestId);
         var command = new ApplyTeamCommand(
             Text.Required(request.Name, "Team name"),
-            request.Footprint.Select(PostcodeArea.Parse).ToList(),
-            request.GpPractices.ToList(),
+            Wire.Bounded(request.Footprint, "footprint", 50).Select(PostcodeArea.Parse).ToList(),
+            Wire.Bounded(request.GpPractices, "gp_practices", 50).ToList(),
             request.CapacityPolicy is null ? null : TeamMapping.FromProto(request.CapacityPolicy));
         var team = await grains.GetGrain<ITeamGrain>(Ids.Derive("team", requestId)).Apply(requestId, command);
         return new ApplyTeamResponse { Team = team.ToProto(Today) };

@@ -28,6 +28,10 @@ public static class Wire
     public static IEnumerable<TProto> ToProto<TProto, T>(IEnumerable<T> values) where TProto : struct, System.Enum where T : struct, System.Enum =>
         values.Select(v => ToProto<TProto>(v));
 
+    /// <summary>A repeated field with at most <paramref name="max"/> items; more is INVALID_ARGUMENT.</summary>
+    public static IReadOnlyCollection<T> Bounded<T>(IReadOnlyCollection<T> values, string field, int max) =>
+        values.Count <= max ? values : throw CareRuleException.Invalid($"{field} lists at most {max} items.");
+
     public static DateOnly Date(string? value, string field)
     {
         var text = value?.Trim() ?? "";

@@ -99,6 +99,26 @@ public sealed class BadInputTests(ApiHost host) : IClassFixture<ApiHost>
     }
 
     [Fact]
+    public async Task Oversized_requests_and_overlong_lists_are_refused_plainly()
+    {
+        var team = await _app.TeamWithNurses(2);
+        var client = await _app.Admitted(team.TeamId);
+        var huge = new AddNoteRequest { RequestId = NewRequest(), ClientId = client.ClientId, RecordedBy = client.NamedNurseId, Text = new string('x', 300 * 1024) };
+        AssertRefused(await Refused(() => _app.Records.AddNoteAsync(huge).ResponseAsync), StatusCode.InvalidArgument, "too large");
+
+        var visit = new RecordVisitRequest
+        {
+            RequestId = NewRequest(), ClientId = client.ClientId, NurseId = client.NamedNurseId, DurationMinutes = 30, DirectCareMinutes = 20,
+            Start = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddHours(-1)),
+        };
+        visit.InterventionsDone.AddRange(Enumerable.Range(0, 51).Select(i => $"int-{i}"));
+        AssertRefused(await Refused(() => _app.Records.RecordVisitAsync(visit).ResponseAsync), StatusCode.InvalidArgument, "at most 50");
+        var apply = new ApplyTeamRequest { RequestId = NewRequest(), Name = "Too wide", Footprint = { Enumerable.Range(1, 60).Select(i => $"E{i}") } };
+        AssertRefused(await Refused(() => _app.Teams.ApplyTeamAsync(apply).ResponseAsync), StatusCode.InvalidArgument, "at most 50");
+        Assert.Empty((await _app.Records.GetRecordAsync(new GetRecordRequest { ClientId = client.ClientId })).Record.Visits);
+    }
+
+    [Fact]
     public async Task Unknown_enum_values_are_refused()
     {
         var nurse = new RegisterNurseRequest { RequestId = NewRequest(), DisplayName = "Test Nurse", Role = (NurseRole)99, NmcPin = "12A3456B", ContractedHoursPerWeek = 30 };
