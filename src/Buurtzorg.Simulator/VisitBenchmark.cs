@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Text;
+using Buurtzorg.Api.Security;
 using Buurtzorg.Api.V1;
+using Buurtzorg.Grains.Security;
+using Grpc.Core;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
@@ -13,8 +16,11 @@ namespace Buurtzorg.Simulator;
 /// run at the same concurrency: a trivial gRPC call (the health check) on the same server, and — given the database —
 /// PostgreSQL's rate of single-row committed upserts.
 /// </summary>
-public sealed class VisitBenchmark(GrpcChannel channel, int concurrency, TimeSpan duration, string? postgres, int seed)
+public sealed class VisitBenchmark(GrpcChannel channel, TokenIssuer tokens, int concurrency, TimeSpan duration, string? postgres, int seed)
 {
+    private Metadata As(Role role, string? teamId = null) =>
+        new() { { "authorization", $"Bearer {tokens.Mint($"simulator-{Caller.NameOf(role)}", role, teamId, TimeSpan.FromHours(2))}" } };
+
     public async Task<string> Run()
     {
         var random = new Random(seed);
@@ -29,6 +35,7 @@ public sealed class VisitBenchmark(GrpcChannel channel, int concurrency, TimeSpa
         if (postgres is not null) upsertTime = await UpsertCeiling(measurements);
 
         var records = new CareRecordService.CareRecordServiceClient(channel);
+        var nurse = As(Role.Nurse, _teamId);
         var visitTime = await Load.Run(concurrency, duration, (caller, i) =>
         {
             var (clientId, nurseId) = clients[(int)((caller + i * concurrency) % clients.Count)];
@@ -41,7 +48,7 @@ public sealed class VisitBenchmark(GrpcChannel channel, int concurrency, TimeSpa
                 DurationMinutes = 30,
                 DirectCareMinutes = 24,
                 Note = "Benchmark visit.",
-            }).ResponseAsync);
+            }, nurse).ResponseAsync);
         });
 
         return Report(measurements, new Dictionary<string, TimeSpan?>
@@ -52,22 +59,27 @@ public sealed class VisitBenchmark(GrpcChannel channel, int concurrency, TimeSpa
         });
     }
 
+    private string? _teamId;
+
     private async Task<List<(string ClientId, string NurseId)>> Setup(Random random)
     {
         var teams = new TeamService.TeamServiceClient(channel);
         var nurses = new NurseService.NurseServiceClient(channel);
         var referrals = new ReferralService.ReferralServiceClient(channel);
         var run = random.Next().ToString("x8", CultureInfo.InvariantCulture);
-        var team = (await teams.ApplyTeamAsync(new ApplyTeamRequest { RequestId = $"bench-{run}", Name = "Benchmark", Footprint = { "E3" } })).Team;
-        await teams.ApproveTeamAsync(new ApproveTeamRequest { RequestId = $"bench-{run}-approve", TeamId = team.TeamId });
+        var office = As(Role.CentralOffice);
+        var team = (await teams.ApplyTeamAsync(new ApplyTeamRequest { RequestId = $"bench-{run}", Name = "Benchmark", Footprint = { "E3" } }, office)).Team;
+        await teams.ApproveTeamAsync(new ApproveTeamRequest { RequestId = $"bench-{run}-approve", TeamId = team.TeamId }, office);
+        _teamId = team.TeamId;
+        var nurse = As(Role.Nurse, team.TeamId);
         for (var n = 0; n < 10; n++)
         {
-            var nurse = (await nurses.RegisterNurseAsync(new RegisterNurseRequest
+            var member = (await nurses.RegisterNurseAsync(new RegisterNurseRequest
             {
                 RequestId = $"bench-{run}-nurse-{n}", DisplayName = $"Benchmark nurse {n}", Role = NurseRole.RegisteredNurse,
                 NmcPin = "12A3456B", ContractedHoursPerWeek = 37.5, Skills = { Skill.WoundCare, Skill.PersonalCare },
-            })).Nurse;
-            await teams.JoinTeamAsync(new JoinTeamRequest { RequestId = $"bench-{run}-join-{n}", TeamId = team.TeamId, NurseId = nurse.NurseId });
+            }, office)).Nurse;
+            await teams.JoinTeamAsync(new JoinTeamRequest { RequestId = $"bench-{run}-join-{n}", TeamId = team.TeamId, NurseId = member.NurseId }, nurse);
         }
         var clients = new List<(string, string)>();
         for (var c = 0; c < 60; c++)
@@ -78,8 +90,8 @@ public sealed class VisitBenchmark(GrpcChannel channel, int concurrency, TimeSpa
                 NhsNumber = Domain.Common.NhsNumber.ForTesting(random.Next(0, 800_000)).Digits,
                 Client = new ClientDetails { GivenName = "Bench", FamilyName = "Mark", DateOfBirth = "1940-01-01", AddressLine = "1 Test Road", Postcode = "E3 2AB" },
                 Needs = { Skill.WoundCare },
-            })).Referral;
-            var admitted = await referrals.AdmitAsync(new AdmitRequest { RequestId = $"bench-{run}-admit-{c}", TeamId = team.TeamId, ReferralId = referral.ReferralId });
+            }, nurse)).Referral;
+            var admitted = await referrals.AdmitAsync(new AdmitRequest { RequestId = $"bench-{run}-admit-{c}", TeamId = team.TeamId, ReferralId = referral.ReferralId }, nurse);
             clients.Add((admitted.Entry.ClientId, admitted.Entry.NamedNurseId));
         }
         return clients;
