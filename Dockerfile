@@ -11,7 +11,7 @@ COPY protos/ protos/
 COPY src/ src/
 COPY build/publish.sh build/
 # The same command CI runs; the NuGet cache survives between builds.
-RUN --mount=type=cache,id=nuget,target=/root/.nuget/packages build/publish.sh /app
+RUN --mount=type=cache,id=nuget,target=/root/.nuget/packages bash build/publish.sh /app
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app

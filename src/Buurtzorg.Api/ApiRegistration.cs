@@ -62,6 +62,9 @@ public static class ApiRegistration
         endpoints.MapGrpcService<NurseApi>().RequireAuthorization();
         endpoints.MapGrpcService<ReferralApi>().RequireAuthorization();
         endpoints.MapGrpcService<CareRecordApi>().RequireAuthorization();
+        endpoints.MapGrpcService<CentralOfficeApi>().RequireAuthorization();
+        endpoints.MapGrpcService<PlanningApi>().RequireAuthorization();
+        endpoints.MapGrpcService<OnCallApi>().RequireAuthorization();
         // Health and reflection stay open: probes and tools carry no token.
         endpoints.MapGrpcHealthChecksService();
         endpoints.MapGrpcReflectionService();

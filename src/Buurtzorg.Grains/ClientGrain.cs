@@ -18,7 +18,7 @@ public sealed class ClientGrain(
     IRecordJournal journal,
     IAuditTrail audit,
     CallerSeal seal,
-    TimeProvider clock,
+    CareClock clock,
     IOptions<RecordReminderOptions> reminders)
     : Grain, IClientGrain, IRemindable, ITeamOwned
 {
@@ -86,8 +86,17 @@ public sealed class ClientGrain(
             _ = GrainFactory.GetGrain<ITeamGrain>(team).Flag(ClientId, CaseloadFlag.OutOfHoursAccess, raised: true);
     }
 
+    public Task<ClientDay> Day(DateOnly day)
+    {
+        var record = Record;
+        return Task.FromResult(new ClientDay(
+            Domain.Planning.VisitsDue.For(record, day), Domain.Planning.RecentVisit.From(record), Domain.OnCall.OutOfHoursVisit.From(record)));
+    }
+
     public Task<IReadOnlyDictionary<string, int>> VisitsByNurse() =>
         Task.FromResult<IReadOnlyDictionary<string, int>>(Record.VisitsByNurse());
+
+    public Task<Domain.CentralOffice.ClientCare> CareFigures() => Task.FromResult(Domain.CentralOffice.ClientCareOf.From(Record));
 
     /// <summary>A visit by the client's own team is care as planned; anyone else visits out of hours, and says so.</summary>
     private async Task CheckVisitor(VisitRecorded visit)

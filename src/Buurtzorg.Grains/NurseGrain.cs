@@ -12,7 +12,7 @@ public sealed class NurseState
 [GrainType("buurtzorg.nurse")]
 public sealed class NurseGrain(
     [PersistentState("nurse", BuurtzorgStorage.Name)] IPersistentState<NurseState> state,
-    TimeProvider clock) : Grain, INurseGrain, ITeamOwned
+    CareClock clock) : Grain, INurseGrain, ITeamOwned
 {
     public bool Exists => state.State.Nurse is not null;
 

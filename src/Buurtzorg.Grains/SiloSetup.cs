@@ -21,7 +21,7 @@ public static class SiloSetup
         silo.Services.TryAddSingleton(_ => new CallerSeal(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
         silo.Services.TryAddSingleton<IAuditTrail, InMemoryAuditTrail>();
         silo.Services.AddSerializer(serializer => serializer.AddBuurtzorgDomain());
-        silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.TryAddSingleton(new CareClock());
         silo.Services.TryAddSingleton<IRecordJournal, InMemoryRecordJournal>();
         silo.Services.AddOptions<RecordReminderOptions>();
         return silo;

@@ -20,9 +20,20 @@ public sealed record DischargeNote([property: Id(0)] string ClientId, [property:
 [GrainType("buurtzorg.team")]
 public sealed class TeamGrain(
     [PersistentState("team", BuurtzorgStorage.Name)] IPersistentState<TeamState> state,
-    TimeProvider clock) : Grain, ITeamGrain, IIncomingGrainCallFilter
+    CareClock clock) : Grain, ITeamGrain, IIncomingGrainCallFilter
 {
+    private FiguresPublisher? _figures;
+
     private string TeamId => this.GetPrimaryKeyString();
+
+    // The central office's figures: published after each change, debounced (CentralOffice/FiguresPublisher.cs).
+    private FiguresPublisher Figures => _figures ??= new FiguresPublisher(this, () => state.State, ServiceProvider);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        Figures.Start();
+        return Task.CompletedTask;
+    }
 
     private Team Current => state.State.Team ?? throw CareRuleException.NotFound("No team has this id.");
 
@@ -211,5 +222,6 @@ public sealed class TeamGrain(
             (state.State.Team, state.State.Requests) = before;
             throw;
         }
+        Figures.Changed();
     }
 }

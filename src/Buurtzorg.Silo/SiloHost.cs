@@ -3,10 +3,10 @@ using Buurtzorg.Api;
 using Buurtzorg.Grains;
 using Buurtzorg.Grains.Audit;
 using Buurtzorg.Grains.Journal;
+using Buurtzorg.Silo.CentralOffice;
 using Buurtzorg.Silo.Probes;
 using Buurtzorg.Storage;
 using Buurtzorg.Storage.Journal;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Serialization;
@@ -40,7 +40,10 @@ public static class SiloHost
         // gRPC over HTTP/2 without TLS (h2c): team apps and tools connect with prior knowledge. Kubernetes' probes get a
         // port of their own (Probes:Port) speaking HTTP/1.1.
         var probePort = builder.AddProbeEndpoint();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.Protocols = SiloProbes.Protocols(listen, probePort)));
+        // The central office's page gets an HTTP/1.1 port of its own too (Web:Port).
+        var webPort = builder.AddCentralOfficeWeb();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen =>
+            listen.Protocols = CentralOfficeWeb.Protocols(listen, webPort) ?? SiloProbes.Protocols(listen, probePort)));
 
         // On Kubernetes the downward API names the pod and its address (POD_NAME, POD_IP), and the deployment names the
         // service and cluster (ORLEANS_SERVICE_ID, ORLEANS_CLUSTER_ID); elsewhere the Orleans section says it.
@@ -52,6 +55,10 @@ public static class SiloHost
         var serviceId = env["ORLEANS_SERVICE_ID"] ?? orleans.GetValue("ServiceId", "buurtzorg")!;
         var podName = env["POD_NAME"];
         var podIp = env["POD_IP"];
+        if (podName is not null && ConnectionString(builder.Configuration) is null)
+            throw new InvalidOperationException(
+                "This silo runs in a pod (POD_NAME is set) but has no database: set ConnectionStrings__Buurtzorg. " +
+                "A pod in embedded mode would keep care records in memory only.");
         var connectionString = ConnectionString(builder.Configuration);
 
         if (connectionString is not null)
@@ -102,6 +109,7 @@ public static class SiloHost
         var app = builder.Build();
         app.MapBuurtzorgApi();
         app.MapSiloProbes();
+        app.MapCentralOffice(webPort);
         return app;
     }
 }

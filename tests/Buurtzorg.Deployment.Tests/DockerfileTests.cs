@@ -26,7 +26,7 @@ public sealed partial class DockerfileTests(DeploymentTooling tooling)
     {
         var build = Stages().First();
 
-        Assert.Contains(build.Instructions, i => i.Keyword == "RUN" && i.Arguments.EndsWith("build/publish.sh /app", StringComparison.Ordinal));
+        Assert.Contains(build.Instructions, i => i.Keyword == "RUN" && i.Arguments.EndsWith("bash build/publish.sh /app", StringComparison.Ordinal));
         Assert.All(build.Instructions.Where(i => i.Keyword == "COPY"), copy =>
         {
             Assert.DoesNotContain("tests", copy.Arguments, StringComparison.Ordinal);

@@ -43,6 +43,21 @@ public sealed class AccessInterceptor(CallerSeal seal) : Interceptor
         [Name(CareRecordService.Descriptor, "GetRecord")] = new(Operation.ReadRecord),
         [Name(CareRecordService.Descriptor, "GetHistory")] = new(Operation.ReadRecord),
         [Name(CareRecordService.Descriptor, "ListAccesses")] = new(Operation.ReadAudit),
+        [Name(CentralOfficeService.Descriptor, "GetOverview")] = new(Operation.ReadOrganisation),
+        [Name(CentralOfficeService.Descriptor, "ListTeams")] = new(Operation.ReadOrganisation),
+        [Name(CentralOfficeService.Descriptor, "GetTeamFigures")] = new(Operation.ReadOrganisation),
+        [Name(CentralOfficeService.Descriptor, "ListAlerts")] = new(Operation.ReadOrganisation),
+        [Name(CentralOfficeService.Descriptor, "AssignRegion")] = new(Operation.GovernTeam),
+        [Name(CentralOfficeService.Descriptor, "WatchChanges")] = new(Operation.ReadOrganisation),
+        [Name(PlanningService.Descriptor, "GetVisitsDue")] = new(Operation.ReadCaseload, TeamIdField),
+        [Name(PlanningService.Descriptor, "GetDayPlan")] = new(Operation.ReadCaseload, TeamIdField),
+        [Name(PlanningService.Descriptor, "ReviewDay")] = new(Operation.ManageTeam, TeamIdField),
+        [Name(PlanningService.Descriptor, "ReassignVisit")] = new(Operation.ManageTeam, TeamIdField),
+        [Name(OnCallService.Descriptor, "SetOnCall")] = new(Operation.ManageTeam, TeamIdField),
+        [Name(OnCallService.Descriptor, "GetRota")] = new(Operation.ReadCaseload, TeamIdField),
+        [Name(OnCallService.Descriptor, "LogCall")] = new(Operation.ManageTeam, TeamIdField),
+        [Name(OnCallService.Descriptor, "ListCalls")] = new(Operation.ReadCaseload, TeamIdField),
+        [Name(OnCallService.Descriptor, "RecordOutOfHoursVisit")] = new(Operation.RecordOutOfHoursVisit),
     };
 
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context,
@@ -58,6 +73,21 @@ public sealed class AccessInterceptor(CallerSeal seal) : Interceptor
             throw new RpcException(new Status(StatusCode.PermissionDenied, denial!));
         seal.Attach(caller);
         return await continuation(request, context);
+    }
+
+    /// <summary>Streams (the central office's watch) are checked as unary calls are.</summary>
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream,
+        ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        if (context.Method.StartsWith(OurServices, StringComparison.Ordinal))
+        {
+            var caller = CallerOf(context);
+            var rule = Rules.GetValueOrDefault(context.Method) ?? throw new RpcException(new Status(StatusCode.PermissionDenied, "This call is not open to any role."));
+            if (AccessPolicy.Decide(caller, rule.Operation, rule.TeamOf?.Invoke((IMessage)request), teamCheckedElsewhere: rule.TeamOf is null) is { Allowed: false, Denial: var denial })
+                throw new RpcException(new Status(StatusCode.PermissionDenied, denial!));
+            seal.Attach(caller);
+        }
+        await continuation(request, responseStream, context);
     }
 
     /// <summary>Every other CareRecordService method writes the record; an out-of-hours visit is its own operation.</summary>

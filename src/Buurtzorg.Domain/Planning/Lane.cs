@@ -50,7 +50,7 @@ internal sealed class Lane(string nurseId, NurseRole role, ImmutableSortedSet<Sk
         if (!HasMinutesFor(job) || !SpanFits(job)) return -1;
         // First where the window's end puts it (earliest deadline first), so a visit that may come any time does not
         // take the morning from visits that must be in the morning; then anywhere that works.
-        var due = Sequence.FindIndex(j => (j.WindowEnd, j.WindowStart) .CompareTo((job.WindowEnd, job.WindowStart)) > 0);
+        var due = Sequence.FindIndex(j => (j.WindowEnd, j.WindowStart).CompareTo((job.WindowEnd, job.WindowStart)) > 0);
         if (due < 0) due = Sequence.Count;
         if (Feasible(job, due)) return due;
         for (var position = 0; position <= Sequence.Count; position++)

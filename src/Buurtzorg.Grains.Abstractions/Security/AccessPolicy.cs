@@ -38,6 +38,7 @@ public static class AccessPolicy
             (Role.Coach, Operation.RegisterNurse) => AccessDecision.Allow,
             (Role.Coach, Operation.ReadTeam or Operation.ReadContinuity or Operation.ReadNurse) => OwnTeam(ownTeam),
             (Role.CentralOffice, Operation.ApplyTeam or Operation.GovernTeam or Operation.ReadTeam or Operation.RegisterNurse) => AccessDecision.Allow,
+            (Role.CentralOffice, Operation.ReadOrganisation) => AccessDecision.Allow,
             (Role.OutOfHours, Operation.ReadRecord or Operation.RecordOutOfHoursVisit) => string.IsNullOrWhiteSpace(caller.Reason)
                 ? AccessDecision.Deny("Out-of-hours access to a record needs a stated reason (the x-access-reason header).")
                 : AccessDecision.Allow,

@@ -25,4 +25,6 @@ public enum Operation
     RecordOutOfHoursVisit,
     /// <summary>List who accessed a client's record.</summary>
     ReadAudit,
+    /// <summary>The central office's figures of every team: overview, team lists, alerts, history (no client data).</summary>
+    ReadOrganisation,
 }

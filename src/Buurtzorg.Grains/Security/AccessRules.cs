@@ -36,13 +36,32 @@ internal static class AccessRules
         [(typeof(IClientGrain), nameof(IClientGrain.OpenEpisode))] = null,
         [(typeof(IClientGrain), nameof(IClientGrain.CloseEpisode))] = null,
         [(typeof(IClientGrain), nameof(IClientGrain.VisitsByNurse))] = null,
+        [(typeof(IClientGrain), nameof(IClientGrain.CareFigures))] = null,
+        [(typeof(IOrganisationGrain), nameof(IOrganisationGrain.Publish))] = null,
+        [(typeof(IOrganisationGrain), nameof(IOrganisationGrain.Overview))] = Operation.ReadOrganisation,
+        [(typeof(IOrganisationGrain), nameof(IOrganisationGrain.Teams))] = Operation.ReadOrganisation,
+        [(typeof(IOrganisationGrain), nameof(IOrganisationGrain.Team))] = Operation.ReadOrganisation,
+        [(typeof(IOrganisationGrain), nameof(IOrganisationGrain.Alerts))] = Operation.ReadOrganisation,
+        [(typeof(IOrganisationGrain), nameof(IOrganisationGrain.Changes))] = Operation.ReadOrganisation,
+        [(typeof(IOrganisationGrain), nameof(IOrganisationGrain.AssignRegion))] = Operation.GovernTeam,
+        [(typeof(ITeamHistoryGrain), nameof(ITeamHistoryGrain.Record))] = null,
+        [(typeof(ITeamHistoryGrain), nameof(ITeamHistoryGrain.Days))] = Operation.ReadOrganisation,
+        [(typeof(IClientGrain), nameof(IClientGrain.Day))] = null,
+        [(typeof(ITeamDayGrain), nameof(ITeamDayGrain.VisitsDue))] = Operation.ReadCaseload,
+        [(typeof(ITeamDayGrain), nameof(ITeamDayGrain.Get))] = Operation.ReadCaseload,
+        [(typeof(ITeamDayGrain), nameof(ITeamDayGrain.Review))] = Operation.ManageTeam,
+        [(typeof(ITeamDayGrain), nameof(ITeamDayGrain.Reassign))] = Operation.ManageTeam,
+        [(typeof(IOnCallGrain), nameof(IOnCallGrain.Rota))] = Operation.ReadCaseload,
+        [(typeof(IOnCallGrain), nameof(IOnCallGrain.Review))] = Operation.ReadCaseload,
+        [(typeof(IOnCallGrain), nameof(IOnCallGrain.AssignNight))] = Operation.ManageTeam,
+        [(typeof(IOnCallGrain), nameof(IOnCallGrain.LogCall))] = Operation.ManageTeam,
         [(typeof(INhsIndexGrain), nameof(INhsIndexGrain.Resolve))] = null,
         [(typeof(INhsIndexGrain), nameof(INhsIndexGrain.Find))] = null,
     };
 
-    public static bool Governs(Type grainInterface) =>
-        grainInterface == typeof(ITeamGrain) || grainInterface == typeof(INurseGrain)
-        || grainInterface == typeof(IClientGrain) || grainInterface == typeof(INhsIndexGrain);
+    private static readonly HashSet<Type> Governed = Methods.Keys.Select(k => k.Item1).ToHashSet();
+
+    public static bool Governs(Type grainInterface) => Governed.Contains(grainInterface);
 
     /// <summary>The operation a call performs; an unlisted method of a governed grain is refused, never let through.</summary>
     public static bool TryGet(Type grainInterface, string method, out Operation? operation) =>

@@ -30,6 +30,8 @@ public sealed class TeamApp
         Nurses = new(invoker);
         Referrals = new(invoker);
         Records = new(invoker);
+        Planning = new(invoker);
+        OnCall = new(invoker);
     }
 
     /// <summary>The same app, every call made as <paramref name="caller"/> (stating <paramref name="reason"/>).</summary>
@@ -39,6 +41,8 @@ public sealed class TeamApp
     public NurseService.NurseServiceClient Nurses { get; }
     public ReferralService.ReferralServiceClient Referrals { get; }
     public CareRecordService.CareRecordServiceClient Records { get; }
+    public PlanningService.PlanningServiceClient Planning { get; }
+    public OnCallService.OnCallServiceClient OnCall { get; }
 
     public static string NewRequest() => Guid.NewGuid().ToString();
 

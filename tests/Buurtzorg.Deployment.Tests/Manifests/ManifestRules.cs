@@ -14,7 +14,7 @@ public static class ManifestRules
     public const string SiloDeployment = "buurtzorg-silo";
     public const string SiloContainer = "silo";
 
-    /// <summary>The container ports by name, and which of the host's ports each must be.</summary>
+    /// <summary>The names the silo container gives its ports; <see cref="Ports"/> says which host port each must be.</summary>
     private static readonly string[] PortNames = ["grpc", "http", "silo", "gateway"];
 
     /// <summary>
@@ -183,7 +183,8 @@ public static class ManifestRules
     private static IEnumerable<string> Rollout(PodTemplate silo)
     {
         var spec = silo.Owner.At("spec");
-        if (spec.At("replicas")?.GetValue<int>() is not >= 3) yield return $"{silo.Where}: fewer than 3 replicas.";
+        // Where an autoscaler owns the count the Deployment leaves it out (Scaling checks the autoscaler's minimum).
+        if (spec.At("replicas") is { } replicas && replicas.GetValue<int>() < 3) yield return $"{silo.Where}: fewer than 3 replicas.";
         if (spec.Text("strategy", "type") is not (null or "RollingUpdate")) yield return $"{silo.Where}: not a rolling update.";
         if (spec.At("strategy", "rollingUpdate", "maxUnavailable")?.ToString() is not "0")
             yield return $"{silo.Where}: rollingUpdate.maxUnavailable is not 0, so a rollout may run with fewer silos than asked for.";

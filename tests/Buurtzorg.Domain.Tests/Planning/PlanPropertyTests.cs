@@ -92,10 +92,12 @@ public sealed class PlanPropertyTests
     }
 
     /// <summary>
-    /// The guarantee, stated exactly: when a visit is not with its client's named nurse and that nurse is on duty with
-    /// every skill it needs, then the named nurse's day as planned has no room for it: either too few minutes left for
-    /// the visit and its travel, or no gap inside the visit's window (and their duty) long enough for travel and visit
-    /// without moving one of their visits. The team's own reassignment to the named nurse is refused for the same reason.
+    /// The guarantee, stated exactly (see <see cref="DayPlanner"/>): when a visit is not with its client's named nurse and
+    /// that nurse is on duty with every skill it needs, the named nurse's day as planned has no room for it. Checked two
+    /// ways: independently, the named nurse has too few minutes left for the visit and its travel, or no free gap in
+    /// their day (between duty start, their visits with travel, and duty end) holds travel and visit inside its window;
+    /// and through the API, the team's reassignment to the named nurse (which may also shift their visits in time) is
+    /// refused for want of minutes or window room.
     /// </summary>
     [Fact]
     public void The_named_nurse_gets_their_clients_visit_whenever_their_day_as_planned_has_minutes_skills_and_window_room_for_it()

@@ -43,7 +43,17 @@ public sealed class PlannerComparisonTests(ITestOutputHelper output)
         output.WriteLine(string.Create(c, $"Assigned share of due  planner: {rows.Sum(r => r.Plan.Assigned.Count) / (double)rows.Sum(r => r.Plan.DueVisits):P1}   baseline: {rows.Sum(r => r.Baseline.Assigned.Count) / (double)rows.Sum(r => r.Plan.DueVisits):P1}"));
         output.WriteLine(string.Create(c, $"Days planner assigned more / same / fewer: {rows.Count(r => r.Plan.Assigned.Count > r.Baseline.Assigned.Count)} / {rows.Count(r => r.Plan.Assigned.Count == r.Baseline.Assigned.Count)} / {behind.Count}"));
         output.WriteLine(string.Create(c, $"Named-nurse share (mean over days)  planner: {plannerShare:P1}   baseline: {baselineShare:P1}"));
+        output.WriteLine(string.Create(c, $"  ceiling: due visits whose named nurse is on duty (not on leave) with the skills: {rows.Average(r => NamedCeiling(r.Day, r.Plan)):P1}"));
         output.WriteLine(string.Create(c, $"Planner time per team-day: mean {rows.Average(r => r.Ms):F2} ms, max {rows.Max(r => r.Ms):F2} ms"));
+        var full = Enumerable.Range(1001, 20).Select(seed => TeamDayGenerator.Generate(seed, fullSize: true)).ToList();
+        var fullRows = full.Select(day =>
+        {
+            var clock = Stopwatch.StartNew();
+            var plan = DayPlanner.Plan(day.Team, day.Rota, day.Visits, day.Recent);
+            clock.Stop();
+            return (Plan: plan, Baseline: GreedyBaseline.Plan(day, Travel), Ms: clock.Elapsed.TotalMilliseconds);
+        }).ToList();
+        output.WriteLine(string.Create(c, $"At full size (12 nurses, 60 clients, {full.Min(d => d.Visits.Count)}–{full.Max(d => d.Visits.Count)} visits due; 20 days, seeds 1001–1020): planner time mean {fullRows.Average(r => r.Ms):F2} ms, max {fullRows.Max(r => r.Ms):F2} ms; assigned mean planner {fullRows.Average(r => r.Plan.Assigned.Count):F1} / baseline {fullRows.Average(r => r.Baseline.Assigned.Count):F1}, planner at least as many on {fullRows.Count(r => r.Plan.Assigned.Count >= r.Baseline.Assigned.Count)} of 20"));
         var reasons = rows.SelectMany(r => r.Plan.Unassigned).GroupBy(u => u.ReasonCode).OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => $"{g.Key} {g.Count()}");
         output.WriteLine($"Unassigned by reason (all days): {string.Join(", ", reasons)}");
@@ -51,13 +61,18 @@ public sealed class PlannerComparisonTests(ITestOutputHelper output)
         Assert.True(behind.Count == 0, $"The planner assigned fewer visits than the baseline on: {string.Join("; ", behind)}");
         Assert.True(plannerShare > baselineShare, $"Named-nurse share: planner {plannerShare:P1}, baseline {baselineShare:P1}");
     }
+
+    private static double NamedCeiling(TeamDay day, DayPlan plan) =>
+        day.Visits.Count == 0 ? 0 : (double)day.Visits.Count(v =>
+            plan.Nurse(day.Team.CaseloadOf(v.ClientId)!.NamedNurseId) is { } named && DayPlanner.CanProvide(named.Role, named.Skills, v.Skills))
+            / day.Visits.Count;
 }
 
 /// <summary>The hundred team-days, generated once per test run.</summary>
 internal static class GeneratedDays
 {
     private static readonly Lazy<IReadOnlyList<TeamDay>> Days =
-        new(() => [.. Enumerable.Range(1, PlannerComparisonTests.Days).Select(TeamDayGenerator.Generate)]);
+        new(() => [.. Enumerable.Range(1, PlannerComparisonTests.Days).Select(seed => TeamDayGenerator.Generate(seed))]);
 
     private static readonly Lazy<IReadOnlyList<(TeamDay Day, DayPlan Plan)>> Plans =
         new(() => [.. All.Select(d => (d, DayPlanner.Plan(d.Team, d.Rota, d.Visits, d.Recent)))]);

@@ -64,23 +64,28 @@ internal static class TeamDayGenerator
         new("reablement", new(5, FrequencyPeriod.Week), TimeWindow.Morning, 40, [Skill.PersonalCare], 4),
     ];
 
-    public static TeamDay Generate(int seed)
+    /// <param name="seed">The day's seed; the same seed always gives the same day.</param>
+    /// <param name="fullSize">
+    /// The largest team the care model allows, busy: 12 members, 60 clients with fuller care plans (about 100 visits a
+    /// day), for timing the planner at the size the design names.
+    /// </param>
+    public static TeamDay Generate(int seed, bool fullSize = false)
     {
         var rng = new Random(seed);
         var day = FirstDay.AddDays(seed % 28);
         var admitted = new DateTimeOffset(day.AddDays(-90).ToDateTime(new TimeOnly(9, 0)), TimeSpan.Zero);
 
         var team = Team.Apply("team-gen", "Generated", [PostcodeArea.Parse("E3")], [], null, admitted).Approve();
-        var memberCount = rng.Next(8, 13);
+        var memberCount = fullSize ? 12 : rng.Next(8, 13);
         for (var i = 1; i <= memberCount; i++) team = team.Join(NewMember(rng, $"n{i:D2}", day, admitted));
 
-        var clientCount = rng.Next(40, 61);
+        var clientCount = fullSize ? 60 : rng.Next(40, 61);
         var interventions = new Dictionary<string, List<Intervention>>(StringComparer.Ordinal);
         var caseload = team.Caseload;
         for (var c = 1; c <= clientCount; c++)
         {
             var clientId = $"c{c:D2}";
-            var plan = NewCarePlan(rng, clientId, day);
+            var plan = NewCarePlan(rng, clientId, day, fullSize);
             interventions[clientId] = plan;
             var needs = plan.SelectMany(i => i.Skills).ToImmutableSortedSet();
             var (pair, _) = Assignment.Choose(team with { Caseload = caseload }, needs, day.AddDays(-60));
@@ -123,10 +128,10 @@ internal static class TeamDayGenerator
         return new TeamMember(id, $"Nurse {id}", role, Hours[rng.Next(Hours.Length)], [.. skills], joined, leave);
     }
 
-    private static List<Intervention> NewCarePlan(Random rng, string clientId, DateOnly day)
+    private static List<Intervention> NewCarePlan(Random rng, string clientId, DateOnly day, bool full)
     {
         var total = Kinds.Sum(k => k.Weight);
-        var count = rng.NextDouble() switch { < 0.35 => 1, < 0.8 => 2, _ => 3 };
+        var count = rng.NextDouble() switch { < 0.35 => full ? 2 : 1, < 0.8 => full ? 3 : 2, _ => full ? 4 : 3 };
         var chosen = new List<Care>();
         while (chosen.Count < count)
         {

@@ -1,0 +1,114 @@
+using System.Collections.Immutable;
+using Buurtzorg.Domain.Teams;
+
+namespace Buurtzorg.Domain.CentralOffice;
+
+/// <summary>
+/// What the central office sees of one team: counts and ratios only, never a client, a referral or a nurse by id.
+/// The team computes them from what it knows (<see cref="From"/>) and publishes them; the central office never asks.
+/// </summary>
+public sealed record TeamFigures(
+    string TeamId,
+    string Name,
+    TeamStatus Status,
+    string Area,
+    int Caseload,
+    int Capacity,
+    int Members,
+    double FullTimeEquivalents,
+    double? ClientsPerFte,
+    int MinMembersForSafeStaffing,
+    int SplitSuggestedAboveMembers,
+    int ReferralsWaiting,
+    double? OldestWaitDays,
+    PeriodCounts Last7Days,
+    PeriodCounts Last28Days,
+    double? MedianUpc,
+    double? MedianCoc,
+    double? DirectCareShare,
+    int ReviewsOverdue,
+    int OnCallCalls,
+    DateTimeOffset AsOf)
+{
+    /// <summary>The care model's target for direct care in recorded time (King's Fund review).</summary>
+    public const double DirectCareTarget = 0.6;
+
+    /// <summary>Caseload over capacity; 1 or more is full. A team with no capacity (no members) counts as full.</summary>
+    public double CapacityUse() => Capacity <= 0 ? (Caseload > 0 ? double.PositiveInfinity : 1) : (double)Caseload / Capacity;
+
+    /// <param name="discharges">When the team discharged clients (as far back as it keeps them).</param>
+    /// <param name="care">Per-client summaries of the current episode's visits, when the team has gathered them.</param>
+    public static TeamFigures From(Team team, DateTimeOffset now, IEnumerable<DateTimeOffset> discharges, IReadOnlyCollection<ClientCare>? care = null, int onCallCalls = 0)
+    {
+        ArgumentNullException.ThrowIfNull(team);
+        var fte = (double)team.FullTimeEquivalents;
+        var waiting = team.Referrals.Where(r => r.Status == ReferralStatus.Waiting).ToList();
+        var dischargedAt = discharges.ToList();
+        var clients = care ?? [];
+        var recorded = clients.Sum(c => c.RecordedMinutes);
+        return new TeamFigures(
+            team.Id,
+            team.Name,
+            team.Status,
+            team.Footprint.IsEmpty ? "" : AreaOf(team.Footprint[0].Value),
+            team.Caseload.Count,
+            team.Capacity,
+            team.Members.Count,
+            Math.Round(fte, 2),
+            fte > 0 ? Math.Round(team.Caseload.Count / fte, 2) : null,
+            team.Policy.MinMembersForSafeStaffing,
+            team.Policy.SplitSuggestedAboveMembers,
+            waiting.Count,
+            waiting.Count == 0 ? null : Math.Round((now - waiting.Min(r => r.ReceivedAt)).TotalDays, 2),
+            PeriodCounts.Of(team, dischargedAt, now - TimeSpan.FromDays(7)),
+            PeriodCounts.Of(team, dischargedAt, now - TimeSpan.FromDays(28)),
+            Round(ContinuityIndex.Median(clients.Select(c => ContinuityIndex.Upc(c.VisitsPerNurse)))),
+            Round(ContinuityIndex.Median(clients.Select(c => ContinuityIndex.Coc(c.VisitsPerNurse)))),
+            recorded == 0 ? null : Round((double)clients.Sum(c => c.DirectCareMinutes) / recorded),
+            team.Caseload.Count(c => c.ActiveFlags.Contains(CaseloadFlag.ReviewDue)),
+            onCallCalls,
+            now);
+    }
+
+    /// <summary>The letters a postcode begins with ("E" for E3 2, "IP" for IP33): the default region of a team.</summary>
+    public static string AreaOf(string postcode) => new([.. postcode.TakeWhile(char.IsLetter).Select(char.ToUpperInvariant)]);
+
+    private static double? Round(double? value) => value is { } v ? Math.Round(v, 3) : null;
+}
+
+/// <summary>The team's decisions in a window: admissions, declines (by reason code) and discharges.</summary>
+public sealed record PeriodCounts(int Admissions, int Declines, int Discharges, ImmutableSortedDictionary<string, int> DeclinesByReason)
+{
+    public static readonly PeriodCounts None = new(0, 0, 0, ImmutableSortedDictionary<string, int>.Empty);
+
+    public static PeriodCounts Of(Team team, IReadOnlyCollection<DateTimeOffset> discharges, DateTimeOffset since)
+    {
+        ArgumentNullException.ThrowIfNull(team);
+        var decided = team.Referrals.Where(r => r.DecidedAt >= since).ToList();
+        var declined = decided.Where(r => r.Status == ReferralStatus.Declined).ToList();
+        return new PeriodCounts(
+            decided.Count(r => r.Status == ReferralStatus.Admitted),
+            declined.Count,
+            discharges.Count(at => at >= since),
+            declined.GroupBy(r => DeclineReasons.Code(r.DeclineReason ?? DeclineReason.TeamChoice))
+                .ToImmutableSortedDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal));
+    }
+}
+
+/// <summary>
+/// One client's current episode as the figures need it: visit counts per nurse (without who), direct-care and
+/// recorded minutes. Nothing in it identifies the client.
+/// </summary>
+public sealed record ClientCare(ImmutableArray<int> VisitsPerNurse, int DirectCareMinutes, int RecordedMinutes);
+
+public static class ClientCareOf
+{
+    /// <summary>The current episode's visits of a record, as counts and minutes (out-of-hours visits are not the team's).</summary>
+    public static ClientCare From(Records.CareRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var episode = record.OpenEpisode?.EpisodeId;
+        var visits = record.Visits.FindAll(v => v.EpisodeId == episode && !v.OutOfHours);
+        return new ClientCare([.. record.VisitsByNurse().Values], visits.Sum(v => v.DirectCareMinutes), visits.Sum(v => v.DurationMinutes));
+    }
+}

@@ -1,0 +1,48 @@
+using System.Collections.Immutable;
+using Buurtzorg.Domain.OnCall;
+using Buurtzorg.Domain.Planning;
+
+namespace Buurtzorg.Grains;
+
+/// <summary>
+/// One team's day (key: <c>{team id}/{yyyy-MM-dd}</c>): the visits due, and the plan the daily caseload review makes.
+/// </summary>
+[Alias("buurtzorg.team-day")]
+public interface ITeamDayGrain : IGrainWithStringKey
+{
+    [Alias("due")] Task<IReadOnlyList<DueVisit>> VisitsDue();
+    [Alias("review")] Task<DayPlan> Review(string requestId);
+    [Alias("reassign")] Task<DayPlan> Reassign(string requestId, string visitId, string nurseId);
+    [Alias("get")] Task<DayPlan> Get();
+
+    public static string KeyOf(string teamId, DateOnly day) => $"{teamId}/{day:yyyy-MM-dd}";
+}
+
+/// <summary>A team's nights (key: team id): who is on call, the calls taken, and the review of each night.</summary>
+[Alias("buurtzorg.on-call")]
+public interface IOnCallGrain : IGrainWithStringKey
+{
+    [Alias("assign")] Task<OnCallShift> AssignNight(string requestId, DateOnly night, string nurseId);
+    [Alias("rota")] Task<IReadOnlyList<OnCallShift>> Rota(DateOnly from, DateOnly to);
+    [Alias("log")] Task<CallLogEntry> LogCall(string requestId, LogCallCommand command);
+    [Alias("review")] Task<NightReview> Review(DateOnly night);
+}
+
+[GenerateSerializer, Immutable, Alias("buurtzorg.log-call")]
+public sealed record LogCallCommand(
+    [property: Id(0)] string ClientId,
+    [property: Id(1)] DateTimeOffset At,
+    [property: Id(2)] TriageOutcome Outcome,
+    [property: Id(3)] string Note,
+    [property: Id(4)] NextDayVisitRequest? NextDayVisit)
+{
+    /// <summary>The note is clinical text: printing the command shows none of it.</summary>
+    public override string ToString() => $"Call about {ClientId} ({Outcome})";
+}
+
+/// <summary>What the day planner needs of one client's record for a day, without opening the whole record.</summary>
+[GenerateSerializer, Immutable, Alias("buurtzorg.client-day")]
+public sealed record ClientDay(
+    [property: Id(0)] ImmutableList<DueVisit> Due,
+    [property: Id(1)] ImmutableList<RecentVisit> Recent,
+    [property: Id(2)] ImmutableList<OutOfHoursVisit> OutOfHours);

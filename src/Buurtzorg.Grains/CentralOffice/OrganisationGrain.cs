@@ -1,0 +1,160 @@
+using System.Collections.Immutable;
+using Buurtzorg.Domain.CentralOffice;
+using Buurtzorg.Domain.Common;
+using Microsoft.Extensions.Options;
+
+namespace Buurtzorg.Grains;
+
+[GenerateSerializer, Alias("buurtzorg.organisation-state")]
+public sealed class OrganisationState
+{
+    [Id(0)] public Dictionary<string, TeamFigures> Teams { get; set; } = new(StringComparer.Ordinal);
+    [Id(1)] public Dictionary<string, ImmutableList<Alert>> Alerts { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>Regions the central office assigned; a team not in here is in its postcode area.</summary>
+    [Id(2)] public Dictionary<string, string> Regions { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>
+/// The latest figures of every team, and their alerts, in memory: every read is answered from here. Teams push;
+/// this grain never calls a team. State is written behind (at most every <see cref="CentralOfficeOptions.FlushDelay"/>),
+/// since a lost change is republished by its team at its next change or gathering.
+/// </summary>
+[GrainType("buurtzorg.organisation")]
+public sealed class OrganisationGrain(
+    [PersistentState("central-office-organisation", BuurtzorgStorage.Name)] IPersistentState<OrganisationState> state,
+    IOptions<CentralOfficeOptions> options,
+    CareClock clock) : Grain, IOrganisationGrain
+{
+    private const int ChangesKept = 2000;
+
+    private readonly Guid _epoch = Guid.NewGuid();
+    private readonly LinkedList<OrganisationChange> _changes = new();
+    private long _version;
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private IGrainTimer? _flush;
+
+    private AlertThresholds Thresholds => options.Value.Alerts;
+
+    public Task Publish(TeamFigures figures)
+    {
+        Apply(figures);
+        return Task.CompletedTask;
+    }
+
+    private void Apply(TeamFigures figures)
+    {
+        var teams = state.State.Teams;
+        if (teams.TryGetValue(figures.TeamId, out var known) && known.AsOf > figures.AsOf) return; // arrived late
+        var open = state.State.Alerts.GetValueOrDefault(figures.TeamId) ?? [];
+        var alerts = AlertRules.Evaluate(figures, Thresholds, open);
+        teams[figures.TeamId] = figures;
+        if (alerts.IsEmpty) state.State.Alerts.Remove(figures.TeamId);
+        else state.State.Alerts[figures.TeamId] = alerts;
+
+        var raised = alerts.Where(a => open.All(o => o.Kind != a.Kind)).ToList();
+        var cleared = open.Where(o => alerts.All(a => a.Kind != o.Kind)).ToList();
+        _changes.AddLast(new OrganisationChange(++_version, Row(figures.TeamId), raised, cleared));
+        if (_changes.Count > ChangesKept) _changes.RemoveFirst();
+        var changed = _changed;
+        _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        changed.SetResult();
+
+        _flush ??= this.RegisterGrainTimer(Flush, new GrainTimerCreationOptions(options.Value.FlushDelay, Timeout.InfiniteTimeSpan));
+    }
+
+    public Task<OrganisationOverview> Overview()
+    {
+        var teams = state.State.Teams.Values.ToList();
+        var regions = teams.GroupBy(t => RegionOf(t.TeamId), StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => OrganisationTotals.Of(g.Key, g.ToList(), AlertCount)).ToList();
+        return Task.FromResult(new OrganisationOverview(OrganisationTotals.Of("", teams, AlertCount), regions, clock.GetUtcNow()));
+    }
+
+    public Task<TeamPage> Teams(TeamQuery query)
+    {
+        if (query.Limit is < 1 or > 1000) throw CareRuleException.Invalid("A page holds 1 to 1000 teams.");
+        if (query.Offset < 0) throw CareRuleException.Invalid("The offset must not be negative.");
+        var rows = state.State.Teams.Values
+            .Where(t => query.Region is not { Length: > 0 } region || RegionOf(t.TeamId) == region)
+            .Where(t => query.Alert is not { } kind || AlertsOf(t.TeamId).Any(a => a.Kind == kind))
+            .ToList();
+        var page = TeamSort.Sort(rows, t => t, t => AlertCount(t.TeamId), query.SortBy, query.Descending)
+            .Skip(query.Offset).Take(query.Limit).Select(t => Row(t.TeamId)).ToList();
+        return Task.FromResult(new TeamPage(page, rows.Count));
+    }
+
+    public Task<TeamRow?> Team(string teamId) =>
+        Task.FromResult(state.State.Teams.ContainsKey(teamId) ? Row(teamId) : null);
+
+    public Task<IReadOnlyList<Alert>> Alerts(string? region) =>
+        Task.FromResult<IReadOnlyList<Alert>>(state.State.Alerts
+            .Where(kv => region is not { Length: > 0 } || RegionOf(kv.Key) == region)
+            .SelectMany(kv => kv.Value).OrderBy(a => a.RaisedAt).ThenBy(a => a.TeamId, StringComparer.Ordinal).ToList());
+
+    public Task<TeamRow> AssignRegion(string teamId, string region)
+    {
+        if (!state.State.Teams.TryGetValue(teamId, out var figures)) throw CareRuleException.NotFound("No team has published figures under this id.");
+        state.State.Regions[teamId] = Text.Required(region, "Region", 60);
+        Apply(figures);
+        return Task.FromResult(Row(teamId));
+    }
+
+    public async Task<ChangeBatch> Changes(Guid epoch, long version, TimeSpan wait)
+    {
+        if (epoch != _epoch || (version < _version && (_changes.First is null || _changes.First.Value.Version > version + 1)))
+            return new ChangeBatch(_epoch, _version, Reset: true, []);
+        if (version >= _version)
+        {
+            var changed = _changed.Task;
+            await Task.WhenAny(changed, Task.Delay(wait < TimeSpan.FromSeconds(20) ? wait : TimeSpan.FromSeconds(20)));
+        }
+        return new ChangeBatch(_epoch, _version, Reset: false, _changes.Where(c => c.Version > version).ToList());
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_flush is not null) await Flush(cancellationToken);
+    }
+
+    private async Task Flush(CancellationToken cancellation)
+    {
+        _flush?.Dispose();
+        _flush = null;
+        await state.WriteStateAsync(cancellation);
+    }
+
+    private TeamRow Row(string teamId) => new(state.State.Teams[teamId], RegionOf(teamId), AlertsOf(teamId));
+
+    private string RegionOf(string teamId) =>
+        state.State.Regions.GetValueOrDefault(teamId) ?? state.State.Teams.GetValueOrDefault(teamId)?.Area ?? "";
+
+    private ImmutableList<Alert> AlertsOf(string teamId) => state.State.Alerts.GetValueOrDefault(teamId) ?? [];
+
+    private int AlertCount(string teamId) => AlertsOf(teamId).Count;
+}
+
+[GenerateSerializer, Alias("buurtzorg.team-history-state")]
+public sealed class TeamHistoryState
+{
+    [Id(0)] public ImmutableList<DayFigures> Days { get; set; } = [];
+}
+
+/// <summary>A team's figures as they stood at the end of each day (the last published that day).</summary>
+[GrainType("buurtzorg.team-history")]
+public sealed class TeamHistoryGrain(
+    [PersistentState("central-office-team-history", BuurtzorgStorage.Name)] IPersistentState<TeamHistoryState> state) : Grain, ITeamHistoryGrain
+{
+    public async Task Record(TeamFigures figures)
+    {
+        var day = DateOnly.FromDateTime(figures.AsOf.UtcDateTime);
+        var days = state.State.Days;
+        if (!days.IsEmpty && days[^1].Day > day) return;
+        days = !days.IsEmpty && days[^1].Day == day ? days.SetItem(days.Count - 1, new DayFigures(day, figures)) : days.Add(new DayFigures(day, figures));
+        if (days.Count > ITeamHistoryGrain.DaysKept) days = days.RemoveRange(0, days.Count - ITeamHistoryGrain.DaysKept);
+        state.State.Days = days;
+        await state.WriteStateAsync();
+    }
+
+    public Task<IReadOnlyList<DayFigures>> Days(int count) =>
+        Task.FromResult<IReadOnlyList<DayFigures>>(state.State.Days.Count <= count ? state.State.Days : state.State.Days.GetRange(state.State.Days.Count - count, count));
+}

@@ -1,0 +1,83 @@
+using System.Globalization;
+using Buurtzorg.Domain.Common;
+using Buurtzorg.Domain.Planning;
+
+namespace Buurtzorg.Grains;
+
+[GenerateSerializer, Alias("buurtzorg.team-day-state")]
+public sealed class TeamDayState
+{
+    [Id(0)] public DayPlan? Plan { get; set; }
+    [Id(1)] public RequestLog Requests { get; set; } = RequestLog.Empty;
+}
+
+/// <summary>
+/// One team's day: the daily caseload review reads the team, each client's visits due and recent visitors, and the
+/// night before, and plans the day; the team may move visits until the day starts.
+/// </summary>
+[GrainType("buurtzorg.team-day")]
+public sealed class TeamDayGrain(
+    [PersistentState("team-day", BuurtzorgStorage.Name)] IPersistentState<TeamDayState> state,
+    Security.CallerSeal seal,
+    CareClock clock) : Grain, ITeamDayGrain, ITeamOwned
+{
+    private string TeamId => this.GetPrimaryKeyString()[..this.GetPrimaryKeyString().LastIndexOf('/')];
+
+    private DateOnly Day => DateOnly.ParseExact(this.GetPrimaryKeyString()[(this.GetPrimaryKeyString().LastIndexOf('/') + 1)..], "yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    public bool Exists => true;
+
+    public string? OwningTeamId => TeamId;
+
+    public async Task<IReadOnlyList<DueVisit>> VisitsDue()
+    {
+        var (_, days) = await Gather();
+        return days.SelectMany(d => d.Due).ToList();
+    }
+
+    public async Task<DayPlan> Review(string requestId)
+    {
+        if (state.State.Requests.Contains(requestId) && state.State.Plan is { } done) return done;
+        var (team, days) = await Gather();
+        var lastNight = await GrainFactory.GetGrain<IOnCallGrain>(TeamId).Review(Day.AddDays(-1));
+        var plan = DayPlanner.Plan(team, DutyRota.Default(team, Day), days.SelectMany(d => d.Due), days.SelectMany(d => d.Recent), lastNight);
+        await Save(requestId, plan);
+        return plan;
+    }
+
+    public async Task<DayPlan> Reassign(string requestId, string visitId, string nurseId)
+    {
+        var plan = Current;
+        if (state.State.Requests.Contains(requestId)) return plan;
+        var changed = plan.Reassign(visitId, nurseId, seal.Current()?.Subject ?? "team", clock.GetUtcNow());
+        await Save(requestId, changed);
+        return changed;
+    }
+
+    public Task<DayPlan> Get() => Task.FromResult(Current);
+
+    private DayPlan Current => state.State.Plan
+        ?? throw CareRuleException.NotFound("The day has not been reviewed yet: review the caseload to plan it.");
+
+    private async Task<(Domain.Teams.Team Team, ClientDay[] Days)> Gather()
+    {
+        var team = await GrainFactory.GetGrain<ITeamGrain>(TeamId).Get();
+        var days = await Task.WhenAll(team.Caseload.Select(c => GrainFactory.GetGrain<IClientGrain>(c.ClientId).Day(Day)));
+        return (team, days);
+    }
+
+    private async Task Save(string requestId, DayPlan plan)
+    {
+        var before = (state.State.Plan, state.State.Requests);
+        (state.State.Plan, state.State.Requests) = (plan, state.State.Requests.Add(requestId));
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            (state.State.Plan, state.State.Requests) = before;
+            throw;
+        }
+    }
+}
