@@ -7,7 +7,7 @@ using Buurtzorg.Domain.Common;
 namespace Buurtzorg.Grains;
 
 [GenerateSerializer, Alias("buurtzorg.nhs-index-state")]
-public sealed class NhsIndexState
+public sealed class NhsIndexState : GrainState<NhsIndexState>
 {
     [Id(0)] public ImmutableDictionary<string, string> ClientIds { get; set; } = ImmutableDictionary<string, string>.Empty;
 }
@@ -26,16 +26,7 @@ public sealed class NhsIndexGrain(
     {
         if (state.State.ClientIds.TryGetValue(nhsNumber.Digits, out var known)) return known;
         var clientId = Ids.New("c");
-        state.State.ClientIds = state.State.ClientIds.Add(nhsNumber.Digits, clientId);
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            state.State.ClientIds = state.State.ClientIds.Remove(nhsNumber.Digits);
-            throw;
-        }
+        await state.Commit(s => s.ClientIds = s.ClientIds.Add(nhsNumber.Digits, clientId));
         return clientId;
     }
 

@@ -4,7 +4,7 @@ using Buurtzorg.Domain.Nurses;
 namespace Buurtzorg.Grains;
 
 [GenerateSerializer, Alias("buurtzorg.nurse-state")]
-public sealed class NurseState
+public sealed class NurseState : GrainState<NurseState>
 {
     [Id(0)] public Nurse? Nurse { get; set; }
 }
@@ -41,17 +41,7 @@ public sealed class NurseGrain(
     private async Task<Nurse> Save(Nurse nurse)
     {
         if (nurse == state.State.Nurse) return nurse;
-        var before = state.State.Nurse;
-        state.State.Nurse = nurse;
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            state.State.Nurse = before;
-            throw;
-        }
+        await state.Commit(s => s.Nurse = nurse);
         return nurse;
     }
 }

@@ -4,7 +4,7 @@ using Buurtzorg.Domain.OnCall;
 namespace Buurtzorg.Grains;
 
 [GenerateSerializer, Alias("buurtzorg.on-call-state")]
-public sealed class OnCallState
+public sealed class OnCallState : GrainState<OnCallState>
 {
     [Id(0)] public OnCallBook? Book { get; set; }
     [Id(1)] public RequestLog Requests { get; set; } = RequestLog.Empty;
@@ -60,18 +60,6 @@ public sealed class OnCallGrain(
         return Book.Review(night, days.SelectMany(d => d.OutOfHours));
     }
 
-    private async Task Save(string requestId, OnCallBook book)
-    {
-        var before = (state.State.Book, state.State.Requests);
-        (state.State.Book, state.State.Requests) = (book, state.State.Requests.Add(requestId));
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            (state.State.Book, state.State.Requests) = before;
-            throw;
-        }
-    }
+    private Task Save(string requestId, OnCallBook book) =>
+        state.Commit(s => (s.Book, s.Requests) = (book, s.Requests.Add(requestId)));
 }

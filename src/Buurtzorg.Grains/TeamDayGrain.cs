@@ -5,7 +5,7 @@ using Buurtzorg.Domain.Planning;
 namespace Buurtzorg.Grains;
 
 [GenerateSerializer, Alias("buurtzorg.team-day-state")]
-public sealed class TeamDayState
+public sealed class TeamDayState : GrainState<TeamDayState>
 {
     [Id(0)] public DayPlan? Plan { get; set; }
     [Id(1)] public RequestLog Requests { get; set; } = RequestLog.Empty;
@@ -66,18 +66,6 @@ public sealed class TeamDayGrain(
         return (team, days);
     }
 
-    private async Task Save(string requestId, DayPlan plan)
-    {
-        var before = (state.State.Plan, state.State.Requests);
-        (state.State.Plan, state.State.Requests) = (plan, state.State.Requests.Add(requestId));
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            (state.State.Plan, state.State.Requests) = before;
-            throw;
-        }
-    }
+    private Task Save(string requestId, DayPlan plan) =>
+        state.Commit(s => (s.Plan, s.Requests) = (plan, s.Requests.Add(requestId)));
 }

@@ -6,7 +6,7 @@ using Buurtzorg.Domain.Teams;
 namespace Buurtzorg.Grains;
 
 [GenerateSerializer, Alias("buurtzorg.team-state")]
-public sealed class TeamState
+public sealed class TeamState : GrainState<TeamState>
 {
     [Id(0)] public Team? Team { get; set; }
     [Id(1)] public RequestLog Requests { get; set; } = RequestLog.Empty;
@@ -141,18 +141,12 @@ public sealed class TeamGrain(
         await GrainFactory.GetGrain<IClientGrain>(command.ClientId).CloseEpisode(new EpisodeClosed(
             Ids.Derive("dis", requestId), at, command.RecordedBy, EpisodeId(entry.ReferralId), command.Reason, command.Summary,
             command.FinalRatings.Select(r => new ProblemRating(r.ProblemId, r.Rating)).ToImmutableList()));
-        var before = state.State.Discharges;
-        var discharges = before.Add(new DischargeNote(command.ClientId, requestId, at));
-        state.State.Discharges = discharges.Count > 200 ? discharges.RemoveAt(0) : discharges;
-        try
+        await state.Commit(s =>
         {
-            await Save(requestId, team);
-        }
-        catch
-        {
-            state.State.Discharges = before;
-            throw;
-        }
+            var discharges = s.Discharges.Add(new DischargeNote(command.ClientId, requestId, at));
+            (s.Team, s.Requests, s.Discharges) = (team, s.Requests.Add(requestId), discharges.Count > 200 ? discharges.RemoveAt(0) : discharges);
+        });
+        Figures.Changed();
         return at;
     }
 
@@ -209,19 +203,11 @@ public sealed class TeamGrain(
 
     private async Task Save(string? requestId, Team team)
     {
-        var before = (state.State.Team, state.State.Requests);
-        state.State.Team = team;
-        if (requestId is not null) state.State.Requests = state.State.Requests.Add(requestId);
-        try
+        await state.Commit(s =>
         {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            // Not acknowledged, so not applied: the grain keeps answering from what storage holds.
-            (state.State.Team, state.State.Requests) = before;
-            throw;
-        }
+            s.Team = team;
+            if (requestId is not null) s.Requests = s.Requests.Add(requestId);
+        });
         Figures.Changed();
     }
 }

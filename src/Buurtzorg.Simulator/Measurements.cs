@@ -29,6 +29,10 @@ public sealed class Measurements
 
     public IReadOnlyDictionary<string, Operation> Operations => _operations;
 
+    public long Calls => _operations.Values.Sum(o => o.Count);
+
+    public long Errors => _operations.Values.Sum(o => (long)o.Errors);
+
     public sealed class Operation
     {
         private readonly LongConcurrentHistogram _micros = new(1, 60_000_000, 3);

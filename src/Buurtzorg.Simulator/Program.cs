@@ -1,27 +1,60 @@
 using System.Globalization;
 using Buurtzorg.Api.Security;
 using Buurtzorg.Simulator;
-using Microsoft.Extensions.Configuration;
+using Buurtzorg.Simulator.OrganisationDay;
 using Grpc.Net.Client;
+using Microsoft.Extensions.Configuration;
 
 // dotnet run -c Release --project src/Buurtzorg.Simulator -- visits [--target http://localhost:5000] [--concurrency 16]
 //     [--duration 20] [--seed 1] [--postgres "<connection string of the silo's database>"]
+// dotnet run -c Release --project src/Buurtzorg.Simulator -- organisation-day [--target url] [--teams 20]
+//     [--nurses-per-team 12] [--clients-per-team 50] [--days 1 | --duration seconds] [--concurrency 16] [--seed 1]
+//     [--output dir] [--postgres conn] [--silo-pid pid] [--ceiling-seconds 10] [--nhs-offset 0]
 // Tokens are minted with the same signing keys as the silo: its development key file on this machine, or the keys
 // given as --Security:Jwt:Keys:0:Id … --Security:Jwt:Keys:0:Secret … (as the silo takes them).
 var command = args.FirstOrDefault();
 string? Option(string name) => Array.IndexOf(args, name) is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : null;
 
-if (command != "visits")
+if (command is not ("visits" or "organisation-day"))
 {
     Console.Error.WriteLine("usage: visits [--target url] [--concurrency n] [--duration seconds] [--seed n] [--postgres conn]");
+    Console.Error.WriteLine("       organisation-day [--target url] [--teams n] [--nurses-per-team n] [--clients-per-team n] [--days n | --duration seconds]");
+    Console.Error.WriteLine("                        [--concurrency n] [--seed n] [--output dir] [--postgres conn] [--silo-pid pid] [--ceiling-seconds n]");
     return 2;
 }
 
 var target = Option("--target") ?? "http://localhost:5000";
-var concurrency = int.Parse(Option("--concurrency") ?? "16", CultureInfo.InvariantCulture);
-var duration = TimeSpan.FromSeconds(int.Parse(Option("--duration") ?? "20", CultureInfo.InvariantCulture));
-var seed = int.Parse(Option("--seed") ?? "1", CultureInfo.InvariantCulture);
-using var channel = GrpcChannel.ForAddress(target);
+// Several HTTP/2 connections, so many callers are not serialised behind one connection's stream limit.
+using var channel = GrpcChannel.ForAddress(target, new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true } });
 var keys = SigningKeys.From(new ConfigurationBuilder().AddCommandLine(args.Skip(1).ToArray()).Build());
-Console.WriteLine(await new VisitBenchmark(channel, new TokenIssuer(keys), concurrency, duration, Option("--postgres"), seed).Run());
-return 0;
+var tokens = new TokenIssuer(keys);
+
+if (command == "visits")
+{
+    var concurrency = int.Parse(Option("--concurrency") ?? "16", CultureInfo.InvariantCulture);
+    var duration = TimeSpan.FromSeconds(int.Parse(Option("--duration") ?? "20", CultureInfo.InvariantCulture));
+    var seed = int.Parse(Option("--seed") ?? "1", CultureInfo.InvariantCulture);
+    Console.WriteLine(await new VisitBenchmark(channel, tokens, concurrency, duration, Option("--postgres"), seed).Run());
+    return 0;
+}
+
+DayOptions options;
+try
+{
+    options = DayOptions.Parse(args);
+}
+catch (Exception e) when (e is ArgumentException or FormatException)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}
+var report = await OrganisationDayBenchmark.Run(channel, tokens, options, target, Console.Error);
+var markdown = report.ToMarkdown();
+Console.WriteLine(markdown);
+if (options.Output is { } output)
+{
+    Directory.CreateDirectory(output);
+    await File.WriteAllTextAsync(Path.Combine(output, "organisation-day.json"), report.ToJson());
+    await File.WriteAllTextAsync(Path.Combine(output, "organisation-day.md"), markdown);
+}
+return report.Errors == 0 ? 0 : 1;

@@ -3,8 +3,8 @@ using System.Text;
 using Buurtzorg.Api.Security;
 using Buurtzorg.Api.V1;
 using Buurtzorg.Grains.Security;
-using Grpc.Core;
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
 using Npgsql;
@@ -76,8 +76,12 @@ public sealed class VisitBenchmark(GrpcChannel channel, TokenIssuer tokens, int 
         {
             var member = (await nurses.RegisterNurseAsync(new RegisterNurseRequest
             {
-                RequestId = $"bench-{run}-nurse-{n}", DisplayName = $"Benchmark nurse {n}", Role = NurseRole.RegisteredNurse,
-                NmcPin = "12A3456B", ContractedHoursPerWeek = 37.5, Skills = { Skill.WoundCare, Skill.PersonalCare },
+                RequestId = $"bench-{run}-nurse-{n}",
+                DisplayName = $"Benchmark nurse {n}",
+                Role = NurseRole.RegisteredNurse,
+                NmcPin = "12A3456B",
+                ContractedHoursPerWeek = 37.5,
+                Skills = { Skill.WoundCare, Skill.PersonalCare },
             }, office)).Nurse;
             await teams.JoinTeamAsync(new JoinTeamRequest { RequestId = $"bench-{run}-join-{n}", TeamId = team.TeamId, NurseId = member.NurseId }, nurse);
         }
@@ -86,7 +90,9 @@ public sealed class VisitBenchmark(GrpcChannel channel, TokenIssuer tokens, int 
         {
             var referral = (await referrals.ReferAsync(new ReferRequest
             {
-                RequestId = $"bench-{run}-refer-{c}", TeamId = team.TeamId, Source = ReferralSource.GeneralPractitioner,
+                RequestId = $"bench-{run}-refer-{c}",
+                TeamId = team.TeamId,
+                Source = ReferralSource.GeneralPractitioner,
                 NhsNumber = Domain.Common.NhsNumber.ForTesting(random.Next(0, 800_000)).Digits,
                 Client = new ClientDetails { GivenName = "Bench", FamilyName = "Mark", DateOfBirth = "1940-01-01", AddressLine = "1 Test Road", Postcode = "E3 2AB" },
                 Needs = { Skill.WoundCare },

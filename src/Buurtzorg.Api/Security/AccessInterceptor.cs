@@ -63,15 +63,7 @@ public sealed class AccessInterceptor(CallerSeal seal) : Interceptor
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context,
         UnaryServerMethod<TRequest, TResponse> continuation)
     {
-        // Health and reflection stay open; everything of ours is checked.
-        if (!context.Method.StartsWith(OurServices, StringComparison.Ordinal)) return await continuation(request, context);
-        var caller = CallerOf(context);
-        var rule = Rules.GetValueOrDefault(context.Method) ?? DefaultRule(context.Method, request);
-        // Where the request names no team (a nurse, a client record), the grain that holds the data checks the team.
-        var team = rule.TeamOf?.Invoke((IMessage)request);
-        if (AccessPolicy.Decide(caller, rule.Operation, team, teamCheckedElsewhere: rule.TeamOf is null) is { Allowed: false, Denial: var denial })
-            throw new RpcException(new Status(StatusCode.PermissionDenied, denial!));
-        seal.Attach(caller);
+        Admit(request, context);
         return await continuation(request, context);
     }
 
@@ -79,15 +71,21 @@ public sealed class AccessInterceptor(CallerSeal seal) : Interceptor
     public override async Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream,
         ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        if (context.Method.StartsWith(OurServices, StringComparison.Ordinal))
-        {
-            var caller = CallerOf(context);
-            var rule = Rules.GetValueOrDefault(context.Method) ?? throw new RpcException(new Status(StatusCode.PermissionDenied, "This call is not open to any role."));
-            if (AccessPolicy.Decide(caller, rule.Operation, rule.TeamOf?.Invoke((IMessage)request), teamCheckedElsewhere: rule.TeamOf is null) is { Allowed: false, Denial: var denial })
-                throw new RpcException(new Status(StatusCode.PermissionDenied, denial!));
-            seal.Attach(caller);
-        }
+        Admit(request, context);
         await continuation(request, responseStream, context);
+    }
+
+    /// <summary>Checks the call against the rules and seals its caller for the grains; health and reflection stay open.</summary>
+    private void Admit(object request, ServerCallContext context)
+    {
+        if (!context.Method.StartsWith(OurServices, StringComparison.Ordinal)) return;
+        var caller = CallerOf(context);
+        var rule = Rules.GetValueOrDefault(context.Method) ?? DefaultRule(context.Method, request);
+        // Where the request names no team (a nurse, a client record), the grain that holds the data checks the team.
+        var team = rule.TeamOf?.Invoke((IMessage)request);
+        if (AccessPolicy.Decide(caller, rule.Operation, team, teamCheckedElsewhere: rule.TeamOf is null) is { Allowed: false, Denial: var denial })
+            throw new RpcException(new Status(StatusCode.PermissionDenied, denial!));
+        seal.Attach(caller);
     }
 
     /// <summary>Every other CareRecordService method writes the record; an out-of-hours visit is its own operation.</summary>
