@@ -1,6 +1,7 @@
 using Buurtzorg.Domain.Common;
 using Buurtzorg.Domain.Records;
 using Buurtzorg.Grains;
+using Buurtzorg.Grains.Security;
 
 namespace Buurtzorg.Silo;
 
@@ -26,8 +27,12 @@ public static class DemoSeed
         [Skill.WoundCare, Skill.StomaCare, Skill.RespiratoryCare, Skill.Venepuncture],
     ];
 
-    public static async Task<string> Run(IGrainFactory grains)
+    public static async Task<string> Run(IServiceProvider services)
     {
+        var grains = services.GetRequiredService<IGrainFactory>();
+        // The demo acts as the people who would: the central office for teams and registrations, each team's nurse for the rest.
+        var seal = services.GetRequiredService<CallerSeal>();
+        var office = new Caller("demo-office", Role.CentralOffice, null);
         var clients = 0;
         var referralNumber = 0;
         for (var t = 0; t < Teams.Length; t++)
@@ -35,6 +40,8 @@ public static class DemoSeed
             var (name, footprint) = Teams[t];
             var teamId = Ids.Derive("team", $"demo-team-{t}");
             var team = grains.GetGrain<ITeamGrain>(teamId);
+            var nurse = new Caller("demo-nurse", Role.Nurse, teamId);
+            seal.Attach(office);
             await team.Apply($"demo-team-{t}", new ApplyTeamCommand(name, footprint.Select(PostcodeArea.Parse).ToList(), ["Demo Health Centre"], null));
             await team.Approve($"demo-approve-{t}");
             for (var n = 0; n < 8; n++)
@@ -47,8 +54,11 @@ public static class DemoSeed
                     assistant ? null : $"{10 + n:D2}A{1000 + t * 10 + n:D4}B",
                     n % 3 == 0 ? 30m : 37.5m,
                     assistant ? [Skill.PersonalCare, Skill.DementiaCare, Skill.ContinenceCare] : [.. SkillSets[n % SkillSets.Length], Skill.PersonalCare]));
+                seal.Attach(nurse);
                 await team.Join($"demo-join-{t}-{n}", Ids.Derive("nurse", requestId));
+                seal.Attach(office);
             }
+            seal.Attach(nurse);
             for (var c = 0; c < 40; c++, referralNumber++)
             {
                 var sector = footprint[c % footprint.Length];
@@ -67,7 +77,9 @@ public static class DemoSeed
                 clients++;
             }
         }
-        return $"Demo neighbourhood seeded: {Teams.Length} teams, {Teams.Length * 8} nurses, {clients} clients. " +
-               $"Try: grpcurl -plaintext -d '{{\"team_id\":\"{Ids.Derive("team", "demo-team-0")}\"}}' localhost:5000 buurtzorg.v1.TeamService/GetCaseload";
+        var firstTeam = Ids.Derive("team", "demo-team-0");
+        return $"Demo neighbourhood seeded: {Teams.Length} teams, {Teams.Length * 8} nurses, {clients} clients. Try:\n" +
+               $"  TOKEN=$(dotnet run --project src/Buurtzorg.Silo -- token --role nurse --team {firstTeam} --subject demo-nurse)\n" +
+               $"  dotnet run --project src/Buurtzorg.Silo -- call buurtzorg.v1.TeamService/GetCaseload '{{\"teamId\":\"{firstTeam}\"}}' --token \"$TOKEN\"";
     }
 }

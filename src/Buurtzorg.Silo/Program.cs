@@ -27,7 +27,7 @@ if (app.Services.GetRequiredService<SigningKeys>() is { IsDevelopment: true } ke
 }
 if (demo)
 {
-    var seeded = await DemoSeed.Run(app.Services.GetRequiredService<IGrainFactory>());
+    var seeded = await DemoSeed.Run(app.Services);
     Console.WriteLine(seeded);
 }
 
