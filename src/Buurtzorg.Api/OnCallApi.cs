@@ -67,7 +67,11 @@ public sealed class OnCallApi(IGrainFactory grains, CareClock clock) : OnCallSer
             night.Calls.AddRange(c.Calls.Select(ToProto));
             night.OutOfHoursVisits.AddRange(c.OutOfHoursVisits.Select(v => new V1.Visit
             {
-                VisitId = v.Visit.VisitId, NurseId = v.Visit.NurseId, Start = Wire.Instant(v.Visit.Start), DurationMinutes = v.Visit.DurationMinutes, OutOfHours = true,
+                VisitId = v.Visit.VisitId,
+                NurseId = v.Visit.NurseId,
+                Start = Wire.Instant(v.Visit.Start),
+                DurationMinutes = v.Visit.DurationMinutes,
+                OutOfHours = true,
             }));
             return night;
         }));

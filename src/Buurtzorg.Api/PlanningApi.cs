@@ -64,11 +64,16 @@ public sealed class PlanningApi(IGrainFactory grains) : PlanningService.Planning
         if (plan.DirectCareShare is { } direct) proto.DirectCareShare = direct;
         proto.Assigned.AddRange(plan.Assigned.Select(v => new V1.PlannedVisit
         {
-            Visit = ToProto(v.Visit), NurseId = v.NurseId, Start = Time(v.Start), Match = Wire.ToProto<V1.ContinuityMatch>(v.Match),
+            Visit = ToProto(v.Visit),
+            NurseId = v.NurseId,
+            Start = Time(v.Start),
+            Match = Wire.ToProto<V1.ContinuityMatch>(v.Match),
         }));
         proto.Unassigned.AddRange(plan.Unassigned.Select(v => new V1.UnassignedVisit
         {
-            Visit = ToProto(v.Visit), Reason = Wire.ToProto<V1.UnassignedReason>(v.Reason), Explanation = Planning.UnassignedReasons.Explain(v.Reason),
+            Visit = ToProto(v.Visit),
+            Reason = Wire.ToProto<V1.UnassignedReason>(v.Reason),
+            Explanation = Planning.UnassignedReasons.Explain(v.Reason),
         }));
         proto.Nurses.AddRange(plan.Nurses.Select(n =>
         {
@@ -78,7 +83,12 @@ public sealed class PlanningApi(IGrainFactory grains) : PlanningService.Planning
         }));
         proto.Changes.AddRange(plan.Changes.Select(c => new V1.PlanChange
         {
-            VisitId = c.VisitId, FromNurseId = c.FromNurseId ?? "", ToNurseId = c.ToNurseId, Start = Time(c.Start), ChangedBy = c.By, ChangedAt = Wire.Instant(c.At),
+            VisitId = c.VisitId,
+            FromNurseId = c.FromNurseId ?? "",
+            ToNurseId = c.ToNurseId,
+            Start = Time(c.Start),
+            ChangedBy = c.By,
+            ChangedAt = Wire.Instant(c.At),
         }));
         return proto;
     }

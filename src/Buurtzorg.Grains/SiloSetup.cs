@@ -1,8 +1,8 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Buurtzorg.Grains.Audit;
 using Buurtzorg.Grains.Journal;
 using Buurtzorg.Grains.Security;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Serialization;
 
 namespace Buurtzorg.Grains;

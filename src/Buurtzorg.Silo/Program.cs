@@ -1,5 +1,5 @@
-using Buurtzorg.Silo;
 using Buurtzorg.Api.Security;
+using Buurtzorg.Silo;
 using Buurtzorg.Storage;
 
 switch (args.FirstOrDefault())

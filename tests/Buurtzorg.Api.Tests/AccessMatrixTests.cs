@@ -122,18 +122,36 @@ public sealed class AccessMatrixTests(ApiHost host) : IClassFixture<ApiHost>
         var client = entry.ClientId;
         var problem = (await app.Records.AddProblemAsync(new AddProblemRequest
         {
-            RequestId = NewRequest(), ClientId = client, RecordedBy = nurse, Problem = OmahaProblem.Skin, Scope = ProblemScope.Individual, Severity = ProblemSeverity.Potential,
+            RequestId = NewRequest(),
+            ClientId = client,
+            RecordedBy = nurse,
+            Problem = OmahaProblem.Skin,
+            Scope = ProblemScope.Individual,
+            Severity = ProblemSeverity.Potential,
         })).Problem;
         var intervention = (await app.Records.AddInterventionAsync(new AddInterventionRequest
         {
-            RequestId = NewRequest(), ClientId = client, RecordedBy = nurse, ProblemId = problem.ProblemId, Category = InterventionCategory.Surveillance,
-            Target = "skin integrity", CareType = CareType.Reablement, Frequency = new VisitFrequency { Times = 1, Period = FrequencyPeriod.Day },
-            TimeWindow = TimeWindow.Morning, DurationMinutes = 20, Skills = { Skill.WoundCare },
+            RequestId = NewRequest(),
+            ClientId = client,
+            RecordedBy = nurse,
+            ProblemId = problem.ProblemId,
+            Category = InterventionCategory.Surveillance,
+            Target = "skin integrity",
+            CareType = CareType.Reablement,
+            Frequency = new VisitFrequency { Times = 1, Period = FrequencyPeriod.Day },
+            TimeWindow = TimeWindow.Morning,
+            DurationMinutes = 20,
+            Skills = { Skill.WoundCare },
         })).Intervention;
         var note = (await app.Records.AddNoteAsync(new AddNoteRequest { RequestId = NewRequest(), ClientId = client, RecordedBy = nurse, Text = $"Visited {ClientFamilyName}." })).Note;
         var member = (await app.Records.AddNetworkMemberAsync(new AddNetworkMemberRequest
         {
-            RequestId = NewRequest(), ClientId = client, RecordedBy = nurse, Role = NetworkRole.Family, Name = "Daughter", ContactPreference = ContactPreference.Phone,
+            RequestId = NewRequest(),
+            ClientId = client,
+            RecordedBy = nurse,
+            Role = NetworkRole.Family,
+            Name = "Daughter",
+            ContactPreference = ContactPreference.Phone,
         })).Member;
         return new World(team.TeamId, entry.NamedNurseId, client, waiting.ReferralId, problem.ProblemId, note.NoteId, member.MemberId, intervention.InterventionId);
     }

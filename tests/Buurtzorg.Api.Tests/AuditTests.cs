@@ -24,8 +24,13 @@ public sealed class AuditTests(ApiHost host) : IClassFixture<ApiHost>
         await night.Records.GetHistoryAsync(new GetHistoryRequest { ClientId = entry.ClientId });
         await night.Records.RecordVisitAsync(new RecordVisitRequest
         {
-            RequestId = NewRequest(), ClientId = entry.ClientId, NurseId = entry.NamedNurseId, OutOfHours = true,
-            Start = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddMinutes(-30)), DurationMinutes = 20, DirectCareMinutes = 15,
+            RequestId = NewRequest(),
+            ClientId = entry.ClientId,
+            NurseId = entry.NamedNurseId,
+            OutOfHours = true,
+            Start = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddMinutes(-30)),
+            DurationMinutes = 20,
+            DirectCareMinutes = 15,
         });
 
         var accesses = (await morning.Records.ListAccessesAsync(new ListAccessesRequest { ClientId = entry.ClientId })).Accesses;

@@ -108,7 +108,11 @@ public sealed class BadInputTests(ApiHost host) : IClassFixture<ApiHost>
 
         var visit = new RecordVisitRequest
         {
-            RequestId = NewRequest(), ClientId = client.ClientId, NurseId = client.NamedNurseId, DurationMinutes = 30, DirectCareMinutes = 20,
+            RequestId = NewRequest(),
+            ClientId = client.ClientId,
+            NurseId = client.NamedNurseId,
+            DurationMinutes = 30,
+            DirectCareMinutes = 20,
             Start = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddHours(-1)),
         };
         visit.InterventionsDone.AddRange(Enumerable.Range(0, 51).Select(i => $"int-{i}"));

@@ -40,8 +40,13 @@ public sealed class PrivacyTests
             await app.Records.AddNoteAsync(new AddNoteRequest { RequestId = NewRequest(), ClientId = entry.ClientId, RecordedBy = entry.NamedNurseId, Text = note });
             await app.Records.RecordVisitAsync(new RecordVisitRequest
             {
-                RequestId = NewRequest(), ClientId = entry.ClientId, NurseId = entry.NamedNurseId, Note = note,
-                Start = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddHours(-3)), DurationMinutes = 30, DirectCareMinutes = 20,
+                RequestId = NewRequest(),
+                ClientId = entry.ClientId,
+                NurseId = entry.NamedNurseId,
+                Note = note,
+                Start = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddHours(-3)),
+                DurationMinutes = 30,
+                DirectCareMinutes = 20,
             });
             await app.Records.GetRecordAsync(new GetRecordRequest { ClientId = entry.ClientId });
             await app.As(new Caller("ooh-1", Role.OutOfHours, null), $"Night call about {given}").Records.GetRecordAsync(new GetRecordRequest { ClientId = entry.ClientId });
@@ -53,7 +58,10 @@ public sealed class PrivacyTests
             await Assert.ThrowsAsync<RpcException>(() => app.Referrals.ReferAsync(Referral(team.TeamId, badNhs)).ResponseAsync);
             await Assert.ThrowsAsync<RpcException>(() => app.Records.AddNoteAsync(new AddNoteRequest
             {
-                RequestId = NewRequest(), ClientId = entry.ClientId, RecordedBy = entry.NamedNurseId, Text = note + new string('!', 4000),
+                RequestId = NewRequest(),
+                ClientId = entry.ClientId,
+                RecordedBy = entry.NamedNurseId,
+                Text = note + new string('!', 4000),
             }).ResponseAsync);
             await Assert.ThrowsAsync<RpcException>(() => app.As(new Caller("nurse-x", Role.Nurse, "team-other")).Records.GetRecordAsync(new GetRecordRequest { ClientId = entry.ClientId }).ResponseAsync);
         }

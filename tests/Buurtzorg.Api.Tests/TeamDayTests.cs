@@ -44,15 +44,27 @@ public sealed class TeamDayTests : IAsyncLifetime
             clients.Add(client);
             var problem = (await app.Records.AddProblemAsync(new AddProblemRequest
             {
-                RequestId = NewRequest(), ClientId = client.ClientId, RecordedBy = client.NamedNurseId,
-                Problem = OmahaProblem.Skin, Scope = ProblemScope.Individual, Severity = ProblemSeverity.Actual, SignsAndSymptoms = { "leg ulcer" },
+                RequestId = NewRequest(),
+                ClientId = client.ClientId,
+                RecordedBy = client.NamedNurseId,
+                Problem = OmahaProblem.Skin,
+                Scope = ProblemScope.Individual,
+                Severity = ProblemSeverity.Actual,
+                SignsAndSymptoms = { "leg ulcer" },
             })).Problem;
             await app.Records.AddInterventionAsync(new AddInterventionRequest
             {
-                RequestId = NewRequest(), ClientId = client.ClientId, RecordedBy = client.NamedNurseId, ProblemId = problem.ProblemId,
-                Category = InterventionCategory.TreatmentsProcedures, Target = "wound care", CareType = CareType.Nursing,
-                Frequency = new VisitFrequency { Times = 1, Period = FrequencyPeriod.Day }, TimeWindow = TimeWindow.Morning,
-                DurationMinutes = 30, Skills = { Skill.WoundCare },
+                RequestId = NewRequest(),
+                ClientId = client.ClientId,
+                RecordedBy = client.NamedNurseId,
+                ProblemId = problem.ProblemId,
+                Category = InterventionCategory.TreatmentsProcedures,
+                Target = "wound care",
+                CareType = CareType.Nursing,
+                Frequency = new VisitFrequency { Times = 1, Period = FrequencyPeriod.Day },
+                TimeWindow = TimeWindow.Morning,
+                DurationMinutes = 30,
+                Skills = { Skill.WoundCare },
             });
         }
         var onCall = clients[0].NamedNurseId;
@@ -69,24 +81,43 @@ public sealed class TeamDayTests : IAsyncLifetime
         ClockAt(morning, 7, 30);
         await onCallClient.LogCallAsync(new LogCallRequest
         {
-            RequestId = NewRequest(), TeamId = team.TeamId, ClientId = clients[0].ClientId, At = At(night, 22, 30),
-            Outcome = TriageOutcome.NextDayVisitAdded, Note = "Dressing came loose; will see first thing.", NextDayWindow = TimeWindow.Morning, NextDayDurationMinutes = 20,
+            RequestId = NewRequest(),
+            TeamId = team.TeamId,
+            ClientId = clients[0].ClientId,
+            At = At(night, 22, 30),
+            Outcome = TriageOutcome.NextDayVisitAdded,
+            Note = "Dressing came loose; will see first thing.",
+            NextDayWindow = TimeWindow.Morning,
+            NextDayDurationMinutes = 20,
         });
         await onCallClient.LogCallAsync(new LogCallRequest
         {
-            RequestId = NewRequest(), TeamId = team.TeamId, ClientId = clients[1].ClientId, At = At(night, 23, 0),
-            Outcome = TriageOutcome.OutOfHoursVisitRequested, Note = "Pain not settling.",
+            RequestId = NewRequest(),
+            TeamId = team.TeamId,
+            ClientId = clients[1].ClientId,
+            At = At(night, 23, 0),
+            Outcome = TriageOutcome.OutOfHoursVisitRequested,
+            Note = "Pain not settling.",
         });
         var stranger = await Assert.ThrowsAsync<RpcException>(() => onCallClient.LogCallAsync(new LogCallRequest
         {
-            RequestId = NewRequest(), TeamId = team.TeamId, ClientId = "c-0000000000000000", At = At(night, 23, 30),
-            Outcome = TriageOutcome.AdviceGiven, Note = "Not ours.",
+            RequestId = NewRequest(),
+            TeamId = team.TeamId,
+            ClientId = "c-0000000000000000",
+            At = At(night, 23, 30),
+            Outcome = TriageOutcome.AdviceGiven,
+            Note = "Not ours.",
         }).ResponseAsync);
         Assert.Equal(StatusCode.FailedPrecondition, stranger.StatusCode);
         var ooh = app.As(new Caller(oohNurse.NurseId, Role.OutOfHours, null), "Requested by the on-call nurse").OnCall;
         var visit = (await ooh.RecordOutOfHoursVisitAsync(new RecordOutOfHoursVisitRequest
         {
-            RequestId = NewRequest(), ClientId = clients[1].ClientId, NurseId = oohNurse.NurseId, Start = At(night, 23, 40), DurationMinutes = 25, DirectCareMinutes = 20,
+            RequestId = NewRequest(),
+            ClientId = clients[1].ClientId,
+            NurseId = oohNurse.NurseId,
+            Start = At(night, 23, 40),
+            DurationMinutes = 25,
+            DirectCareMinutes = 20,
             Note = "Analgesia given; settled.",
         })).Visit;
         Assert.True(visit.OutOfHours);
@@ -122,7 +153,11 @@ public sealed class TeamDayTests : IAsyncLifetime
         ClockAt(morning, 8, 5);
         var late = await Assert.ThrowsAsync<RpcException>(() => planner.ReassignVisitAsync(new ReassignVisitRequest
         {
-            RequestId = NewRequest(), TeamId = team.TeamId, Day = Date(morning), VisitId = moved.Visit.VisitId, NurseId = moved.NurseId,
+            RequestId = NewRequest(),
+            TeamId = team.TeamId,
+            Day = Date(morning),
+            VisitId = moved.Visit.VisitId,
+            NurseId = moved.NurseId,
         }).ResponseAsync);
         Assert.Equal(StatusCode.FailedPrecondition, late.StatusCode);
     }

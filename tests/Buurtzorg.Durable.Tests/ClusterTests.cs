@@ -65,7 +65,8 @@ public sealed class ClusterTests(PostgresServer postgres)
             teamId = team.TeamId;
             await apps[0].Teams.SetCapacityPolicyAsync(new SetCapacityPolicyRequest
             {
-                RequestId = NewRequest(), TeamId = teamId,
+                RequestId = NewRequest(),
+                TeamId = teamId,
                 CapacityPolicy = new CapacityPolicy { MaxClients = 20, MaxClientsPerFte = 6, SplitSuggestedAboveMembers = 12, MinMembersForSafeStaffing = 4, FullTimeHours = 37.5 },
             });
             var referrals = new List<Referral>();

@@ -30,7 +30,8 @@ public sealed class OutageTests(PostgresServer postgres)
             Assert.Contains("try again", visit.Status.Detail, StringComparison.OrdinalIgnoreCase);
             var join = await Refused(() => app.Teams.SetCapacityPolicyAsync(new SetCapacityPolicyRequest
             {
-                RequestId = NewRequest(), TeamId = team.TeamId,
+                RequestId = NewRequest(),
+                TeamId = team.TeamId,
                 CapacityPolicy = new CapacityPolicy { MaxClients = 10, MaxClientsPerFte = 6, SplitSuggestedAboveMembers = 12, MinMembersForSafeStaffing = 4, FullTimeHours = 37.5 },
             }).ResponseAsync);
             Assert.Equal(StatusCode.Unavailable, join.StatusCode);

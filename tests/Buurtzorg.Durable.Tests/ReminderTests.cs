@@ -27,7 +27,9 @@ public sealed class ReminderTests(PostgresServer postgres)
             // Due today: the reminder's first tick comes after the grace period, by which time this silo is gone.
             await app.Records.ScheduleReviewAsync(new ScheduleReviewRequest
             {
-                RequestId = NewRequest(), ClientId = clientId, RecordedBy = client.NamedNurseId,
+                RequestId = NewRequest(),
+                ClientId = clientId,
+                RecordedBy = client.NamedNurseId,
                 DueDate = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             });
             await first.Stop();

@@ -48,17 +48,27 @@ public sealed class RestartTests(PostgresServer postgres)
     {
         var problem = (await app.Records.AddProblemAsync(new AddProblemRequest
         {
-            RequestId = NewRequest(), ClientId = entry.ClientId, RecordedBy = entry.NamedNurseId,
-            Problem = OmahaProblem.Skin, Scope = ProblemScope.Individual, Severity = ProblemSeverity.Actual, SignsAndSymptoms = { "lesion" },
+            RequestId = NewRequest(),
+            ClientId = entry.ClientId,
+            RecordedBy = entry.NamedNurseId,
+            Problem = OmahaProblem.Skin,
+            Scope = ProblemScope.Individual,
+            Severity = ProblemSeverity.Actual,
+            SignsAndSymptoms = { "lesion" },
         })).Problem;
         await app.Records.RateProblemAsync(new RateProblemRequest
         {
-            RequestId = NewRequest(), ClientId = entry.ClientId, RecordedBy = entry.NamedNurseId, ProblemId = problem.ProblemId,
+            RequestId = NewRequest(),
+            ClientId = entry.ClientId,
+            RecordedBy = entry.NamedNurseId,
+            ProblemId = problem.ProblemId,
             Rating = new OutcomeRating { Knowledge = 2, Behaviour = 3, Status = 2 },
         });
         await app.Records.ScheduleReviewAsync(new ScheduleReviewRequest
         {
-            RequestId = NewRequest(), ClientId = entry.ClientId, RecordedBy = entry.NamedNurseId,
+            RequestId = NewRequest(),
+            ClientId = entry.ClientId,
+            RecordedBy = entry.NamedNurseId,
             DueDate = DateTime.UtcNow.AddDays(28).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
         });
         for (var v = 0; v < 3; v++) await app.Visit(entry.ClientId, v == 2 ? entry.BackupNurseId : entry.NamedNurseId, DateTimeOffset.UtcNow.AddHours(-10 + v));
