@@ -26,6 +26,9 @@ public interface IOnCallGrain : IGrainWithStringKey
     [Alias("rota")] Task<IReadOnlyList<OnCallShift>> Rota(DateOnly from, DateOnly to);
     [Alias("log")] Task<CallLogEntry> LogCall(string requestId, LogCallCommand command);
     [Alias("review")] Task<NightReview> Review(DateOnly night);
+
+    /// <summary>How many calls the team's on-call nurses took since a moment, for the team's figures (a count, no ids).</summary>
+    [Orleans.Concurrency.AlwaysInterleave, Orleans.Concurrency.ReadOnly, Alias("calls-since")] Task<int> CallsSince(DateTimeOffset since);
 }
 
 [GenerateSerializer, Immutable, Alias("buurtzorg.log-call")]

@@ -52,6 +52,8 @@ public sealed class OnCallGrain(
         return book.Call(callId)!;
     }
 
+    public Task<int> CallsSince(DateTimeOffset since) => Task.FromResult(Book.Calls.Count(c => c.At >= since));
+
     public async Task<NightReview> Review(DateOnly night)
     {
         var team = await GrainFactory.GetGrain<ITeamGrain>(TeamId).Get();

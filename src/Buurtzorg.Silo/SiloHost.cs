@@ -99,6 +99,7 @@ public static class SiloHost
                 silo.UseAdoNetReminderService(o => (o.Invariant, o.ConnectionString) = (Invariant, connectionString));
             }
             silo.AddBuurtzorgGrains();
+            silo.AddCentralOfficeDashboard(webPort);
         });
 
         builder.Services.Configure<RecordReminderOptions>(builder.Configuration.GetSection(RecordReminderOptions.Section));

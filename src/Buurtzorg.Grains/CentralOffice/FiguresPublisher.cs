@@ -20,6 +20,7 @@ internal sealed class FiguresPublisher
     private IGrainTimer? _pending;
     private IGrainTimer? _care;
     private ImmutableArray<ClientCare>? _clients;
+    private int _onCallCalls;
 
     public FiguresPublisher(Grain grain, Func<TeamState> state, IServiceProvider services)
     {
@@ -48,6 +49,8 @@ internal sealed class FiguresPublisher
         if (_state().Team is not { } team) return;
         var summaries = await Task.WhenAll(team.Caseload.Select(c => _grains.GetGrain<IClientGrain>(c.ClientId).CareFigures()));
         _clients = [.. summaries];
+        // The night's calls live with the team's on-call book: counted over the last 7 days.
+        _onCallCalls = await _grains.GetGrain<IOnCallGrain>(team.Id).CallsSince(_clock.GetUtcNow().AddDays(-7));
         await Publish();
     }
 
@@ -57,7 +60,7 @@ internal sealed class FiguresPublisher
         _pending = null;
         var state = _state();
         if (state.Team is not { } team) return;
-        var figures = TeamFigures.From(team, _clock.GetUtcNow(), state.Discharges.Select(d => d.At), _clients);
+        var figures = TeamFigures.From(team, _clock.GetUtcNow(), state.Discharges.Select(d => d.At), _clients, _onCallCalls);
         await _grains.GetGrain<IOrganisationGrain>(IOrganisationGrain.Key).Publish(figures);
         await _grains.GetGrain<ITeamHistoryGrain>(team.Id).Record(figures);
     }

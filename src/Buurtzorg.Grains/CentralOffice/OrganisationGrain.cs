@@ -113,14 +113,31 @@ public sealed class OrganisationGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_flush is not null) await Flush(cancellationToken);
+        try
+        {
+            if (_flush is not null) await Flush(cancellationToken);
+        }
+        catch (Exception e) when (reason.ReasonCode is DeactivationReasonCode.ShuttingDown or DeactivationReasonCode.ApplicationRequested)
+        {
+            // Best effort while the silo stops (in memory, the storage may already be gone): teams publish again.
+            _ = e;
+        }
+        _changed.TrySetResult(); // watchers waiting on this activation answer now, and start over on the next
     }
 
     private async Task Flush(CancellationToken cancellation)
     {
-        _flush?.Dispose();
+        // The timer is disposed after the write: disposing it first would cancel the write it is running.
+        var timer = _flush;
         _flush = null;
-        await state.WriteStateAsync(cancellation);
+        try
+        {
+            await state.WriteStateAsync(CancellationToken.None);
+        }
+        finally
+        {
+            timer?.Dispose();
+        }
     }
 
     private TeamRow Row(string teamId) => new(state.State.Teams[teamId], RegionOf(teamId), AlertsOf(teamId));

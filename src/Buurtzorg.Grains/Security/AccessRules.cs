@@ -55,6 +55,7 @@ internal static class AccessRules
         [(typeof(IOnCallGrain), nameof(IOnCallGrain.Review))] = Operation.ReadCaseload,
         [(typeof(IOnCallGrain), nameof(IOnCallGrain.AssignNight))] = Operation.ManageTeam,
         [(typeof(IOnCallGrain), nameof(IOnCallGrain.LogCall))] = Operation.ManageTeam,
+        [(typeof(IOnCallGrain), nameof(IOnCallGrain.CallsSince))] = null,
         [(typeof(INhsIndexGrain), nameof(INhsIndexGrain.Resolve))] = null,
         [(typeof(INhsIndexGrain), nameof(INhsIndexGrain.Find))] = null,
     };

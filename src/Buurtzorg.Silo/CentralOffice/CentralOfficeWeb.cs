@@ -6,7 +6,7 @@ using Buurtzorg.Grains;
 using Buurtzorg.Grains.Security;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.Options;
+using Orleans.Dashboard;
 using Office = Buurtzorg.Domain.CentralOffice;
 
 namespace Buurtzorg.Silo.CentralOffice;
@@ -23,6 +23,7 @@ public static class CentralOfficeWeb
     public const string PagePath = "/central-office";
     public const string CookieName = "buurtzorg-office";
     public const string CookieScheme = "CentralOfficeCookie";
+    public const string DashboardPath = "/dashboard";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -30,6 +31,7 @@ public static class CentralOfficeWeb
     public static int? AddCentralOfficeWeb(this WebApplicationBuilder builder)
     {
         builder.Services.Configure<CentralOfficeOptions>(builder.Configuration.GetSection(CentralOfficeOptions.Section));
+        builder.Services.AddSiloTelemetry();
         var port = builder.Configuration.GetSection(Section).GetValue<int?>("Port");
         if (port is null) return null;
 
@@ -40,15 +42,28 @@ public static class CentralOfficeWeb
 
         // The page's events cannot carry a header (EventSource): the same token, checked the same way, from the cookie.
         builder.Services.AddAuthentication().AddJwtBearer(CookieScheme, _ => { });
-        builder.Services.AddOptions<JwtBearerOptions>(CookieScheme).Configure<IOptionsMonitor<JwtBearerOptions>>((options, all) =>
+        builder.Services.AddOptions<JwtBearerOptions>(CookieScheme).Configure<SigningKeys>((options, keys) =>
         {
-            var bearer = all.Get(JwtBearerDefaults.AuthenticationScheme);
             options.MapInboundClaims = false;
-            options.TokenValidationParameters = bearer.TokenValidationParameters;
+            options.TokenValidationParameters = new Microsoft.IdentityModel.Tokens.TokenValidationParameters
+            {
+                ValidIssuer = keys.Issuer,
+                ValidAudience = keys.Audience,
+                IssuerSigningKeys = keys.Keys,
+                ValidateIssuerSigningKey = true,
+                RequireExpirationTime = true,
+                RequireSignedTokens = true,
+                ClockSkew = TimeSpan.FromSeconds(30),
+                NameClaimType = "sub",
+                RoleClaimType = TokenIssuer.RoleClaim,
+            };
             options.Events = new JwtBearerEvents { OnMessageReceived = context => { context.Token = context.Request.Cookies[CookieName]; return Task.CompletedTask; } };
         });
         return port;
     }
+
+    /// <summary>The Orleans Dashboard's services on the silo, when the page's port (which serves it) is set.</summary>
+    public static ISiloBuilder AddCentralOfficeDashboard(this ISiloBuilder silo, int? webPort) => webPort is null ? silo : silo.AddDashboard();
 
     /// <summary>HTTP/1.1 on the page's port, or null for the other endpoints to decide.</summary>
     public static HttpProtocols? Protocols(ListenOptions listen, int? webPort) =>
@@ -73,20 +88,23 @@ public static class CentralOfficeWeb
                 HttpOnly = true,
                 SameSite = SameSiteMode.Strict,
                 Secure = context.Request.IsHttps,
-                Path = PagePath,
+                Path = "/", // the page, and the dashboard for operators
                 Expires = expires,
             });
             return Results.NoContent();
-        }).RequireAuthorization(policy => policy.AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme).RequireClaim(TokenIssuer.RoleClaim, "central_office"));
+        }).RequireAuthorization(policy => policy.AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme).RequireClaim(TokenIssuer.RoleClaim, "central_office", "operator"));
 
         page.MapGet("/session", () => Results.NoContent()).RequireAuthorization(OfficeCookie);
         page.MapDelete("/session", (HttpContext context) =>
         {
-            context.Response.Cookies.Delete(CookieName, new CookieOptions { Path = PagePath });
+            context.Response.Cookies.Delete(CookieName, new CookieOptions { Path = "/" });
             return Results.NoContent();
         });
 
         page.MapGet("/events", Events).RequireAuthorization(OfficeCookie);
+        app.MapSiloTelemetry(webPort);
+        app.MapOrleansDashboard(DashboardPath).RequireHost(host).RequireAuthorization(policy =>
+            policy.AddAuthenticationSchemes(CookieScheme).RequireClaim(TokenIssuer.RoleClaim, "operator", "central_office"));
         return app;
     }
 

@@ -148,7 +148,9 @@
     const ns = 'http://www.w3.org/2000/svg';
     const svg = document.createElementNS(ns, 'svg');
     svg.setAttribute('viewBox', `0 0 ${left + width + 90} ${h}`);
-    svg.setAttribute('width', '100%');
+    svg.setAttribute('width', String(left + width + 90));
+    svg.style.maxWidth = '100%';
+    svg.style.height = 'auto';
     svg.setAttribute('role', 'img');
     svg.setAttribute('aria-labelledby', 'chart-title chart-note');
     const add = (tag, attrs, text) => {
@@ -226,7 +228,7 @@
 
   async function signIn(token) {
     const answer = await fetch(`${base}/session`, { method: 'POST', headers: { Authorization: `Bearer ${token}` }, credentials: 'same-origin' });
-    if (answer.ok) { sessionStorage.setItem('buurtzorg-office-signed-in', '1'); showBoard(); return; }
+    if (answer.ok) { sessionStorage.setItem('buurtzorg-office-signed-in', '1'); await opened(); return; }
     showSignIn(answer.status === 403 ? 'This token is not a central-office token.' : 'The token was not accepted (expired or not signed by this system).');
   }
 
@@ -240,5 +242,17 @@
   });
   for (const id of ['region', 'only-alerts', 'find']) $(id).addEventListener('input', render);
 
-  fetch(`${base}/session`, { credentials: 'same-origin' }).then((r) => (r.ok ? showBoard() : showSignIn()), () => showSignIn());
+  // Signed in as the central office: the board. As an operator: the way to the dashboard.
+  async function opened() {
+    const session = await fetch(`${base}/session`, { credentials: 'same-origin' }).catch(() => null);
+    if (session && session.ok) { showBoard(); return; }
+    if (session && session.status === 403) {
+      showSignIn('Signed in as an operator: the Orleans Dashboard is at /dashboard/ and metrics at /metrics. This page is for the central office.');
+      $('signout').hidden = false;
+      return;
+    }
+    showSignIn();
+  }
+
+  opened();
 })();
