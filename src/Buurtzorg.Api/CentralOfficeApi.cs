@@ -102,6 +102,8 @@ internal static class CentralOfficeMapping
             AsOf = Wire.Instant(f.AsOf),
         };
         if (f.ClientsPerFte is { } perFte) proto.ClientsPerFte = perFte;
+        if (f.OutcomeChange28Days is { } shift)
+            proto.OutcomeChange28Days = new OutcomeChange { Discharges = shift.Discharges, Problems = shift.Problems, Knowledge = shift.Knowledge, Behaviour = shift.Behaviour, Status = shift.Status };
         if (f.OldestWaitDays is { } wait) proto.OldestWaitDays = wait;
         if (f.MedianUpc is { } upc) proto.MedianUpc = upc;
         if (f.MedianCoc is { } coc) proto.MedianCoc = coc;

@@ -17,7 +17,8 @@ public interface IClientGrain : IGrainWithStringKey
     [Alias("open-episode")] Task OpenEpisode(EpisodeOpened entry);
 
     /// <summary>Called by the team as it discharges: closes the episode with the reason and final ratings.</summary>
-    [Alias("close-episode")] Task CloseEpisode(EpisodeClosed entry);
+    /// <returns>The episode's outcome change (no patient data: counts and means), for the team's figures.</returns>
+    [Alias("close-episode")] Task<Domain.CentralOffice.DischargeOutcome> CloseEpisode(EpisodeClosed entry);
 
     /// <summary>Appends a clinical entry (visit, note, rating, …) after checking it against the record's rules.</summary>
     [Alias("append")] Task<CareRecord> Append(RecordEntry entry);

@@ -48,7 +48,15 @@ public sealed class ClientGrain(
 
     public Task OpenEpisode(EpisodeOpened entry) => Add(entry);
 
-    public Task CloseEpisode(EpisodeClosed entry) => Add(entry);
+    public async Task<Domain.CentralOffice.DischargeOutcome> CloseEpisode(EpisodeClosed entry)
+    {
+        var record = await Add(entry);
+        var episode = record.PastEpisodes.Find(e => e.EpisodeId == entry.EpisodeId);
+        var changes = (episode?.Outcomes ?? []).Select(o => o.Change).OfType<OutcomeChange>().ToList();
+        return changes.Count == 0
+            ? new(entry.At, 0, 0, 0, 0)
+            : new(entry.At, changes.Count, changes.Average(c => c.Knowledge), changes.Average(c => c.Behaviour), changes.Average(c => c.Status));
+    }
 
     public async Task<CareRecord> Append(RecordEntry entry)
     {

@@ -15,7 +15,11 @@ public sealed class TeamState : GrainState<TeamState>
 
 /// <summary>A discharge the team made, kept so that a retried discharge answers the same.</summary>
 [GenerateSerializer, Immutable, Alias("buurtzorg.discharge-note")]
-public sealed record DischargeNote([property: Id(0)] string ClientId, [property: Id(1)] string RequestId, [property: Id(2)] DateTimeOffset At);
+public sealed record DischargeNote(
+    [property: Id(0)] string ClientId,
+    [property: Id(1)] string RequestId,
+    [property: Id(2)] DateTimeOffset At,
+    [property: Id(3)] Domain.CentralOffice.DischargeOutcome? Outcome = null);
 
 [GrainType("buurtzorg.team")]
 public sealed class TeamGrain(
@@ -138,12 +142,12 @@ public sealed class TeamGrain(
         var (team, _) = Current.Discharge(command.ClientId);
         var at = Now;
         // The record validates the final ratings and closes the episode first; a retry finds it closed and goes on.
-        await GrainFactory.GetGrain<IClientGrain>(command.ClientId).CloseEpisode(new EpisodeClosed(
+        var outcome = await GrainFactory.GetGrain<IClientGrain>(command.ClientId).CloseEpisode(new EpisodeClosed(
             Ids.Derive("dis", requestId), at, command.RecordedBy, EpisodeId(entry.ReferralId), command.Reason, command.Summary,
             command.FinalRatings.Select(r => new ProblemRating(r.ProblemId, r.Rating)).ToImmutableList()));
         await state.Commit(s =>
         {
-            var discharges = s.Discharges.Add(new DischargeNote(command.ClientId, requestId, at));
+            var discharges = s.Discharges.Add(new DischargeNote(command.ClientId, requestId, at, outcome));
             (s.Team, s.Requests, s.Discharges) = (team, s.Requests.Add(requestId), discharges.Count > 200 ? discharges.RemoveAt(0) : discharges);
         });
         Figures.Changed();

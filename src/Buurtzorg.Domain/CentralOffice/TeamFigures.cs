@@ -28,7 +28,8 @@ public sealed record TeamFigures(
     double? DirectCareShare,
     int ReviewsOverdue,
     int OnCallCalls,
-    DateTimeOffset AsOf)
+    DateTimeOffset AsOf,
+    OutcomeShift? OutcomeChange28Days = null)
 {
     /// <summary>The care model's target for direct care in recorded time (King's Fund review).</summary>
     public const double DirectCareTarget = 0.6;
@@ -38,7 +39,9 @@ public sealed record TeamFigures(
 
     /// <param name="discharges">When the team discharged clients (as far back as it keeps them).</param>
     /// <param name="care">Per-client summaries of the current episode's visits, when the team has gathered them.</param>
-    public static TeamFigures From(Team team, DateTimeOffset now, IEnumerable<DateTimeOffset> discharges, IReadOnlyCollection<ClientCare>? care = null, int onCallCalls = 0)
+    /// <param name="outcomes">The outcome change of each discharge the team keeps (Omaha ratings, admission to discharge).</param>
+    public static TeamFigures From(Team team, DateTimeOffset now, IEnumerable<DateTimeOffset> discharges, IReadOnlyCollection<ClientCare>? care = null, int onCallCalls = 0,
+        IEnumerable<DischargeOutcome>? outcomes = null)
     {
         ArgumentNullException.ThrowIfNull(team);
         var fte = (double)team.FullTimeEquivalents;
@@ -67,7 +70,8 @@ public sealed record TeamFigures(
             recorded == 0 ? null : Round((double)clients.Sum(c => c.DirectCareMinutes) / recorded),
             team.Caseload.Count(c => c.ActiveFlags.Contains(CaseloadFlag.ReviewDue)),
             onCallCalls,
-            now);
+            now,
+            OutcomeShift.Over((outcomes ?? []).Where(o => o.At >= now - TimeSpan.FromDays(28))));
     }
 
     /// <summary>The letters a postcode begins with ("E" for E3 2, "IP" for IP33): the default region of a team.</summary>
@@ -110,5 +114,24 @@ public static class ClientCareOf
         var episode = record.OpenEpisode?.EpisodeId;
         var visits = record.Visits.FindAll(v => v.EpisodeId == episode && !v.OutOfHours);
         return new ClientCare([.. record.VisitsByNurse().Values], visits.Sum(v => v.DirectCareMinutes), visits.Sum(v => v.DurationMinutes));
+    }
+}
+
+/// <summary>
+/// The outcome of one discharge: over the problems rated at least twice in the episode, the mean change from the first
+/// to the final Knowledge, Behaviour and Status rating (Omaha Problem Rating Scale; positive is better).
+/// </summary>
+public sealed record DischargeOutcome(DateTimeOffset At, int Problems, double Knowledge, double Behaviour, double Status);
+
+/// <summary>Mean outcome change per rated problem over a set of discharges.</summary>
+public sealed record OutcomeShift(int Discharges, int Problems, double Knowledge, double Behaviour, double Status)
+{
+    public static OutcomeShift? Over(IEnumerable<DischargeOutcome> outcomes)
+    {
+        var rated = outcomes.Where(o => o.Problems > 0).ToList();
+        var problems = rated.Sum(o => o.Problems);
+        if (problems == 0) return null;
+        double Mean(Func<DischargeOutcome, double> scale) => Math.Round(rated.Sum(o => scale(o) * o.Problems) / problems, 3);
+        return new OutcomeShift(rated.Count, problems, Mean(o => o.Knowledge), Mean(o => o.Behaviour), Mean(o => o.Status));
     }
 }

@@ -60,7 +60,8 @@ internal sealed class FiguresPublisher
         _pending = null;
         var state = _state();
         if (state.Team is not { } team) return;
-        var figures = TeamFigures.From(team, _clock.GetUtcNow(), state.Discharges.Select(d => d.At), _clients, _onCallCalls);
+        var figures = TeamFigures.From(team, _clock.GetUtcNow(), state.Discharges.Select(d => d.At), _clients, _onCallCalls,
+            state.Discharges.Select(d => d.Outcome).OfType<DischargeOutcome>());
         await _grains.GetGrain<IOrganisationGrain>(IOrganisationGrain.Key).Publish(figures);
         await _grains.GetGrain<ITeamHistoryGrain>(team.Id).Record(figures);
     }
