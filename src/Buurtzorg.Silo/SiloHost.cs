@@ -99,6 +99,8 @@ public static class SiloHost
                 silo.UseAdoNetReminderService(o => (o.Invariant, o.ConnectionString) = (Invariant, connectionString));
             }
             silo.AddBuurtzorgGrains();
+            // Grain calls join the trace of the gRPC request that made them.
+            silo.AddActivityPropagation();
             silo.AddCentralOfficeDashboard(webPort);
         });
 

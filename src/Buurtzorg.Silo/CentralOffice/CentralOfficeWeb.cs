@@ -31,7 +31,7 @@ public static class CentralOfficeWeb
     public static int? AddCentralOfficeWeb(this WebApplicationBuilder builder)
     {
         builder.Services.Configure<CentralOfficeOptions>(builder.Configuration.GetSection(CentralOfficeOptions.Section));
-        builder.Services.AddSiloTelemetry();
+        builder.Services.AddSiloTelemetry(builder.Configuration);
         var port = builder.Configuration.GetSection(Section).GetValue<int?>("Port");
         if (port is null) return null;
 

@@ -4,6 +4,7 @@ using Buurtzorg.Api.Telemetry;
 using Grpc.AspNetCore.Server;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace Buurtzorg.Silo.CentralOffice;
 
@@ -15,13 +16,24 @@ public static class SiloTelemetry
 {
     public const string MetricsPath = "/metrics";
 
-    public static IServiceCollection AddSiloTelemetry(this IServiceCollection services)
+    /// <summary>The sources of the traces: each gRPC request, and the grain calls it makes (Orleans activity propagation).</summary>
+    public static readonly string[] TraceSources = ["Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application"];
+
+    public static IServiceCollection AddSiloTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<ApiMetrics>();
         services.Configure<GrpcServiceOptions>(options => options.Interceptors.Add<MetricsInterceptor>());
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter("Microsoft.Orleans", ApiMetrics.MeterName)
-            .AddPrometheusExporter());
+        services.AddOpenTelemetry()
+            .WithMetrics(metrics => metrics
+                .AddMeter("Microsoft.Orleans", ApiMetrics.MeterName)
+                .AddPrometheusExporter())
+            .WithTracing(tracing =>
+            {
+                // Request paths name only the RPC; no query strings or bodies are recorded.
+                tracing.AddAspNetCoreInstrumentation(o => o.RecordException = false).AddSource(TraceSources);
+                // Traces leave the process only when an OTLP collector is configured (OTEL_EXPORTER_OTLP_ENDPOINT).
+                if (!string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])) tracing.AddOtlpExporter();
+            });
         return services;
     }
 
