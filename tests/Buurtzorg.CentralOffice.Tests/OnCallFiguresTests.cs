@@ -20,14 +20,21 @@ public sealed class OnCallFiguresTests
         host.CareClock.Set(new DateTimeOffset(night.ToDateTime(new TimeOnly(18, 0)), TimeSpan.Zero));
         await nurse.OnCall.SetOnCallAsync(new SetOnCallRequest
         {
-            RequestId = NewRequest(), TeamId = team.TeamId, Night = night.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), NurseId = client.NamedNurseId,
+            RequestId = NewRequest(),
+            TeamId = team.TeamId,
+            Night = night.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            NurseId = client.NamedNurseId,
         });
         host.CareClock.Set(new DateTimeOffset(night.ToDateTime(new TimeOnly(23, 0)), TimeSpan.Zero));
         foreach (var minutes in new[] { 0, 30 })
         {
             await nurse.OnCall.LogCallAsync(new LogCallRequest
             {
-                RequestId = NewRequest(), TeamId = team.TeamId, ClientId = client.ClientId, Outcome = TriageOutcome.AdviceGiven, Note = "Reassured.",
+                RequestId = NewRequest(),
+                TeamId = team.TeamId,
+                ClientId = client.ClientId,
+                Outcome = TriageOutcome.AdviceGiven,
+                Note = "Reassured.",
                 At = Timestamp.FromDateTimeOffset(new DateTimeOffset(night.ToDateTime(new TimeOnly(22, minutes)), TimeSpan.Zero)),
             });
         }

@@ -14,18 +14,30 @@ public sealed class OutcomeFiguresTests
         var client = await app.Admitted(team.TeamId);
         var problem = (await app.Records.AddProblemAsync(new AddProblemRequest
         {
-            RequestId = NewRequest(), ClientId = client.ClientId, RecordedBy = client.NamedNurseId,
-            Problem = OmahaProblem.Skin, Scope = ProblemScope.Individual, Severity = ProblemSeverity.Actual, SignsAndSymptoms = { "lesion" },
+            RequestId = NewRequest(),
+            ClientId = client.ClientId,
+            RecordedBy = client.NamedNurseId,
+            Problem = OmahaProblem.Skin,
+            Scope = ProblemScope.Individual,
+            Severity = ProblemSeverity.Actual,
+            SignsAndSymptoms = { "lesion" },
         })).Problem;
         await app.Records.RateProblemAsync(new RateProblemRequest
         {
-            RequestId = NewRequest(), ClientId = client.ClientId, RecordedBy = client.NamedNurseId, ProblemId = problem.ProblemId,
+            RequestId = NewRequest(),
+            ClientId = client.ClientId,
+            RecordedBy = client.NamedNurseId,
+            ProblemId = problem.ProblemId,
             Rating = new OutcomeRating { Knowledge = 2, Behaviour = 2, Status = 2 },
         });
 
         await app.Referrals.DischargeAsync(new DischargeRequest
         {
-            RequestId = NewRequest(), TeamId = team.TeamId, ClientId = client.ClientId, Reason = DischargeReason.GoalsMet, RecordedBy = client.NamedNurseId,
+            RequestId = NewRequest(),
+            TeamId = team.TeamId,
+            ClientId = client.ClientId,
+            Reason = DischargeReason.GoalsMet,
+            RecordedBy = client.NamedNurseId,
             FinalRatings = { new FinalRating { ProblemId = problem.ProblemId, Rating = new OutcomeRating { Knowledge = 4, Behaviour = 3, Status = 5 } } },
         });
 
