@@ -184,13 +184,17 @@ public sealed class TeamGrain(
     /// </summary>
     async Task IIncomingGrainCallFilter.Invoke(IIncomingGrainCallContext context)
     {
-        if (state.State.Team is { Status: TeamStatus.Active } team)
+        // Once a day is enough: recording leave and a member leaving repair the assignments themselves.
+        if (_repairedOn != Today && state.State.Team is { Status: TeamStatus.Active } team)
         {
             var (repaired, handovers) = Assignment.Repair(team, Today);
             if (!handovers.IsEmpty) await Save(null, repaired);
+            _repairedOn = Today;
         }
         await context.Invoke();
     }
+
+    private DateOnly? _repairedOn;
 
     private static string EpisodeId(string referralId) => Ids.Derive("ep", referralId);
 
