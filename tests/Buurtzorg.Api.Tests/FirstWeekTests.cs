@@ -54,24 +54,8 @@ public sealed class FirstWeekTests(ApiHost host) : IClassFixture<ApiHost>
 
         // Tuesday: a care plan for the first client, agreed with her and rated.
         var first = caseload[0];
-        var problem = (await _app.Records.AddProblemAsync(new AddProblemRequest
-        {
-            RequestId = NewRequest(),
-            ClientId = first.ClientId,
-            RecordedBy = first.NamedNurseId,
-            Problem = OmahaProblem.Skin,
-            Scope = ProblemScope.Individual,
-            Severity = ProblemSeverity.Actual,
-            SignsAndSymptoms = { "lesion: pressure area" },
-        })).Problem;
-        await _app.Records.RateProblemAsync(new RateProblemRequest
-        {
-            RequestId = NewRequest(),
-            ClientId = first.ClientId,
-            RecordedBy = first.NamedNurseId,
-            ProblemId = problem.ProblemId,
-            Rating = new OutcomeRating { Knowledge = 2, Behaviour = 3, Status = 2 },
-        });
+        var problem = await _app.AddSkinProblem(first, "lesion: pressure area");
+        await _app.Rate(first, problem.ProblemId, 2, 3, 2);
         await _app.Records.AgreeGoalAsync(new AgreeGoalRequest
         {
             RequestId = NewRequest(),

@@ -42,16 +42,7 @@ public sealed class TeamDayTests : IAsyncLifetime
         {
             var client = await app.Admitted(team.TeamId);
             clients.Add(client);
-            var problem = (await app.Records.AddProblemAsync(new AddProblemRequest
-            {
-                RequestId = NewRequest(),
-                ClientId = client.ClientId,
-                RecordedBy = client.NamedNurseId,
-                Problem = OmahaProblem.Skin,
-                Scope = ProblemScope.Individual,
-                Severity = ProblemSeverity.Actual,
-                SignsAndSymptoms = { "leg ulcer" },
-            })).Problem;
+            var problem = await app.AddSkinProblem(client, "leg ulcer");
             await app.Records.AddInterventionAsync(new AddInterventionRequest
             {
                 RequestId = NewRequest(),

@@ -12,24 +12,8 @@ public sealed class OutcomeFiguresTests
         var app = host.App();
         var team = await app.TeamWithNurses(4);
         var client = await app.Admitted(team.TeamId);
-        var problem = (await app.Records.AddProblemAsync(new AddProblemRequest
-        {
-            RequestId = NewRequest(),
-            ClientId = client.ClientId,
-            RecordedBy = client.NamedNurseId,
-            Problem = OmahaProblem.Skin,
-            Scope = ProblemScope.Individual,
-            Severity = ProblemSeverity.Actual,
-            SignsAndSymptoms = { "lesion" },
-        })).Problem;
-        await app.Records.RateProblemAsync(new RateProblemRequest
-        {
-            RequestId = NewRequest(),
-            ClientId = client.ClientId,
-            RecordedBy = client.NamedNurseId,
-            ProblemId = problem.ProblemId,
-            Rating = new OutcomeRating { Knowledge = 2, Behaviour = 2, Status = 2 },
-        });
+        var problem = await app.AddSkinProblem(client);
+        await app.Rate(client, problem.ProblemId, 2, 2, 2);
 
         await app.Referrals.DischargeAsync(new DischargeRequest
         {

@@ -46,24 +46,8 @@ public sealed class RestartTests(PostgresServer postgres)
 
     private static async Task CarePlan(TeamApp app, CaseloadEntry entry)
     {
-        var problem = (await app.Records.AddProblemAsync(new AddProblemRequest
-        {
-            RequestId = NewRequest(),
-            ClientId = entry.ClientId,
-            RecordedBy = entry.NamedNurseId,
-            Problem = OmahaProblem.Skin,
-            Scope = ProblemScope.Individual,
-            Severity = ProblemSeverity.Actual,
-            SignsAndSymptoms = { "lesion" },
-        })).Problem;
-        await app.Records.RateProblemAsync(new RateProblemRequest
-        {
-            RequestId = NewRequest(),
-            ClientId = entry.ClientId,
-            RecordedBy = entry.NamedNurseId,
-            ProblemId = problem.ProblemId,
-            Rating = new OutcomeRating { Knowledge = 2, Behaviour = 3, Status = 2 },
-        });
+        var problem = await app.AddSkinProblem(entry);
+        await app.Rate(entry, problem.ProblemId, 2, 3, 2);
         await app.Records.ScheduleReviewAsync(new ScheduleReviewRequest
         {
             RequestId = NewRequest(),

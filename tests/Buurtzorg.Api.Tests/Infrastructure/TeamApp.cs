@@ -116,6 +116,30 @@ public sealed class TeamApp
             Note = "Dressing changed; healing well.",
         }).ResponseAsync;
 
+    /// <summary>The commonest problem in the stories: an actual skin problem (an ulcer, a lesion), noted by the named nurse.</summary>
+    public async Task<Problem> AddSkinProblem(CaseloadEntry client, string sign = "lesion") =>
+        (await Records.AddProblemAsync(new AddProblemRequest
+        {
+            RequestId = NewRequest(),
+            ClientId = client.ClientId,
+            RecordedBy = client.NamedNurseId,
+            Problem = OmahaProblem.Skin,
+            Scope = ProblemScope.Individual,
+            Severity = ProblemSeverity.Actual,
+            SignsAndSymptoms = { sign },
+        })).Problem;
+
+    /// <summary>The named nurse rates a problem (Knowledge, Behaviour, Status, 1 to 5).</summary>
+    public async Task<Problem> Rate(CaseloadEntry client, string problemId, int knowledge, int behaviour, int status) =>
+        (await Records.RateProblemAsync(new RateProblemRequest
+        {
+            RequestId = NewRequest(),
+            ClientId = client.ClientId,
+            RecordedBy = client.NamedNurseId,
+            ProblemId = problemId,
+            Rating = new OutcomeRating { Knowledge = knowledge, Behaviour = behaviour, Status = status },
+        })).Problem;
+
     /// <summary>Calls and expects a refusal; returns it for the test to look at the code and message.</summary>
     public static async Task<RpcException> Refused(Func<Task> call) => await Assert.ThrowsAsync<RpcException>(call);
 }
