@@ -9,7 +9,10 @@ using Microsoft.Extensions.Configuration;
 //     [--duration 20] [--seed 1] [--postgres "<connection string of the silo's database>"]
 // dotnet run -c Release --project src/Buurtzorg.Simulator -- organisation-day [--target url] [--teams 20]
 //     [--nurses-per-team 12] [--clients-per-team 50] [--days 1 | --duration seconds] [--concurrency 16] [--seed 1]
-//     [--output dir] [--postgres conn] [--silo-pid pid] [--ceiling-seconds 10] [--nhs-offset 0]
+//     [--output dir] [--postgres conn] [--silo-pid pid] [--silo-metrics http://host:web-port/metrics] [--ceiling-seconds 10]
+//     [--nhs-offset 0] [--save-organisation file] [--organisation file]
+//   --days 0 forms the organisation (and measures the ceilings) but runs no day; --save-organisation writes the formed
+//   organisation's ids (no NHS numbers, no names); --organisation runs the days on a saved one instead of forming one.
 // Tokens are minted with the same signing keys as the silo: its development key file on this machine, or the keys
 // given as --Security:Jwt:Keys:0:Id … --Security:Jwt:Keys:0:Secret … (as the silo takes them).
 var command = args.FirstOrDefault();
@@ -20,6 +23,7 @@ if (command is not ("visits" or "organisation-day"))
     Console.Error.WriteLine("usage: visits [--target url] [--concurrency n] [--duration seconds] [--seed n] [--postgres conn]");
     Console.Error.WriteLine("       organisation-day [--target url] [--teams n] [--nurses-per-team n] [--clients-per-team n] [--days n | --duration seconds]");
     Console.Error.WriteLine("                        [--concurrency n] [--seed n] [--output dir] [--postgres conn] [--silo-pid pid] [--ceiling-seconds n]");
+    Console.Error.WriteLine("                        [--silo-metrics url] [--nhs-offset n] [--save-organisation file] [--organisation file]");
     return 2;
 }
 
