@@ -155,14 +155,14 @@ public sealed class CareRecordApi(IGrainFactory grains, CareClock clock) : CareR
         var entry = Visit(id, nurseId, request.Start, request.DurationMinutes, request.DirectCareMinutes, request.InterventionsDone,
             request.Note, request.OutOfHours);
         var record = await client.Append(entry);
-        return new RecordVisitResponse { Visit = record.Visits.First(v => v.VisitId == id).ToProto() };
+        return new RecordVisitResponse { Visit = record.Visits.FindLast(v => v.VisitId == id)!.ToProto() };
     }
 
     public override async Task<AddNoteResponse> AddNote(AddNoteRequest request, ServerCallContext context)
     {
         var (client, id, by) = Write(request.RequestId, request.ClientId, request.RecordedBy, "note");
         var record = await client.Append(new NoteAdded(id, Now, by, id, Text.Required(request.Text, "Note", Text.NoteMax)));
-        return new AddNoteResponse { Note = record.Notes.First(n => n.NoteId == id).ToProto() };
+        return new AddNoteResponse { Note = record.Notes.FindLast(n => n.NoteId == id)!.ToProto() };
     }
 
     public override async Task<CorrectEntryResponse> CorrectEntry(CorrectEntryRequest request, ServerCallContext context)

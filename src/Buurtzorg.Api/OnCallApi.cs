@@ -53,7 +53,7 @@ public sealed class OnCallApi(IGrainFactory grains, CareClock clock) : OnCallSer
         var visit = new VisitRecorded(id, clock.GetUtcNow(), nurseId, id, nurseId, Wire.Instant(request.Start, "start"), request.DurationMinutes,
             request.DirectCareMinutes, [], Text.Optional(request.Note, "Visit note", Text.NoteMax), OutOfHours: true);
         var record = await client.Append(visit);
-        return new RecordOutOfHoursVisitResponse { Visit = record.Visits.First(v => v.VisitId == id).ToProto() };
+        return new RecordOutOfHoursVisitResponse { Visit = record.Visits.FindLast(v => v.VisitId == id)!.ToProto() };
     }
 
     public override async Task<ListCallsResponse> ListCalls(ListCallsRequest request, ServerCallContext context)

@@ -19,17 +19,23 @@ public sealed record CareRecord
     private readonly ImmutableDictionary<string, RecordEntry> entriesById;
     private readonly ImmutableDictionary<string, Correction> latestCorrections;
 
+    // Every (kind, id) the history ever added — network members, problems, goals, interventions, visits, notes — so a
+    // write checks its id in O(log n) instead of scanning a history that grows by a year of visits.
+    private readonly ImmutableHashSet<(Type Kind, string Id)> subjects;
+
     private CareRecord(
         string clientId,
         ImmutableList<RecordEntry> history,
         ImmutableDictionary<string, RecordEntry> entriesById,
         ImmutableDictionary<string, Correction> latestCorrections,
+        ImmutableHashSet<(Type Kind, string Id)> subjects,
         RecordState state)
     {
         ClientId = clientId;
         History = history;
         this.entriesById = entriesById;
         this.latestCorrections = latestCorrections;
+        this.subjects = subjects;
         this.state = state;
     }
 
@@ -105,12 +111,30 @@ public sealed record CareRecord
         if (entriesById.ContainsKey(entry.EntryId)) return this;
         var history = History.Add(entry);
         var byId = entriesById.Add(entry.EntryId, entry);
+        var known = SubjectOf(entry) is { } subject ? subjects.Add(subject) : subjects;
         // A correction may change any earlier step of the fold, so the record is folded again from the start.
-        if (entry is Correction || latestCorrections.ContainsKey(entry.EntryId)) return Rebuilt(ClientId, history, byId);
-        return new(ClientId, history, byId, latestCorrections, state.Fold(entry));
+        if (entry is Correction || latestCorrections.ContainsKey(entry.EntryId)) return Rebuilt(ClientId, history, byId, known);
+        return new(ClientId, history, byId, latestCorrections, known, state.Fold(entry));
     }
 
     public RecordEntry? FindEntry(string entryId) => entriesById.GetValueOrDefault(entryId);
+
+    /// <summary>
+    /// Whether an entry of kind <typeparamref name="TEntry"/> ever added the subject <paramref name="id"/> (a network
+    /// member, problem, goal, intervention, visit or note), corrected or struck since or not: ids are never reused.
+    /// </summary>
+    public bool EverAdded<TEntry>(string id) where TEntry : RecordEntry => subjects.Contains((typeof(TEntry), id));
+
+    private static (Type Kind, string Id)? SubjectOf(RecordEntry entry) => entry switch
+    {
+        NetworkMemberAdded e => (typeof(NetworkMemberAdded), e.MemberId),
+        ProblemAdded e => (typeof(ProblemAdded), e.ProblemId),
+        GoalAgreed e => (typeof(GoalAgreed), e.GoalId),
+        InterventionAdded e => (typeof(InterventionAdded), e.InterventionId),
+        VisitRecorded e => (typeof(VisitRecorded), e.VisitId),
+        NoteAdded e => (typeof(NoteAdded), e.NoteId),
+        _ => null,
+    };
 
     /// <summary>The correction now in force for an entry (the latest one), or null when it was never corrected.</summary>
     public Correction? CorrectionOf(string entryId) => latestCorrections.GetValueOrDefault(entryId);
@@ -138,12 +162,13 @@ public sealed record CareRecord
     public override string ToString() => $"CareRecord {ClientId} ({History.Count} entries)";
 
     private static CareRecord Empty(string clientId) =>
-        new(clientId, [], ImmutableDictionary<string, RecordEntry>.Empty, ImmutableDictionary<string, Correction>.Empty, RecordState.Empty);
+        new(clientId, [], ImmutableDictionary<string, RecordEntry>.Empty, ImmutableDictionary<string, Correction>.Empty, [], RecordState.Empty);
 
     private static CareRecord Replayed(string clientId, IEnumerable<RecordEntry> history) =>
         history.Aggregate(Empty(clientId), (record, entry) => record.Apply(entry));
 
-    private static CareRecord Rebuilt(string clientId, ImmutableList<RecordEntry> history, ImmutableDictionary<string, RecordEntry> byId)
+    private static CareRecord Rebuilt(string clientId, ImmutableList<RecordEntry> history, ImmutableDictionary<string, RecordEntry> byId,
+        ImmutableHashSet<(Type Kind, string Id)> subjects)
     {
         var latest = ImmutableDictionary.CreateBuilder<string, Correction>();
         foreach (var correction in history.OfType<Correction>()) latest[correction.CorrectsEntryId] = correction;
@@ -155,6 +180,6 @@ public sealed record CareRecord
             var current = latest.TryGetValue(entry.EntryId, out var correction) ? correction.Replacement : entry;
             if (current is not null) folded = folded.Fold(current);
         }
-        return new(clientId, history, byId, latest.ToImmutable(), folded);
+        return new(clientId, history, byId, latest.ToImmutable(), subjects, folded);
     }
 }

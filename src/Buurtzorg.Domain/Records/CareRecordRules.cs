@@ -137,7 +137,7 @@ public static class CareRecordRules
         var member = Checked(Stamped(entry));
         if (record.NhsNumber is null)
             throw CareRuleException.Precondition("The client's record has no referral yet: record the referral first.");
-        if (record.History.Exists(e => e is NetworkMemberAdded m && m.MemberId == member.MemberId))
+        if (record.EverAdded<NetworkMemberAdded>(member.MemberId))
             throw AlreadyExists("A network member with this id is already on the client's record.");
         return member;
     }
@@ -168,7 +168,7 @@ public static class CareRecordRules
         RequireCaseload(record);
         if (record.ActiveProblems.Exists(p => p.Problem == problem.Problem))
             throw CareRuleException.Precondition("This problem is already active on the care plan: rate it or resolve it instead.");
-        if (record.History.Exists(e => e is ProblemAdded p && p.ProblemId == problem.ProblemId))
+        if (record.EverAdded<ProblemAdded>(problem.ProblemId))
             throw AlreadyExists("A problem with this id is already on the client's record.");
         return problem;
     }
@@ -197,7 +197,7 @@ public static class CareRecordRules
         var goal = Checked(Stamped(entry));
         RequireCaseload(record);
         RequireActiveProblem(record, goal.ProblemId);
-        if (record.History.Exists(e => e is GoalAgreed g && g.GoalId == goal.GoalId))
+        if (record.EverAdded<GoalAgreed>(goal.GoalId))
             throw AlreadyExists("A goal with this id is already on the client's record.");
         return goal;
     }
@@ -222,7 +222,7 @@ public static class CareRecordRules
         };
         RequireCaseload(record);
         RequireActiveProblem(record, intervention.ProblemId);
-        if (record.History.Exists(e => e is InterventionAdded i && i.InterventionId == intervention.InterventionId))
+        if (record.EverAdded<InterventionAdded>(intervention.InterventionId))
             throw AlreadyExists("An intervention with this id is already on the client's record.");
         return intervention;
     }
@@ -266,7 +266,7 @@ public static class CareRecordRules
         RequireCaseload(record);
         if (!visit.InterventionsDone.All(id => record.Interventions.Exists(i => i.InterventionId == id)))
             throw CareRuleException.NotFound("A visit lists an intervention that is not active on the care plan.");
-        if (record.History.Exists(e => e is VisitRecorded v && v.VisitId == visit.VisitId))
+        if (record.EverAdded<VisitRecorded>(visit.VisitId))
             throw AlreadyExists("A visit with this id is already on the client's record.");
         return visit;
     }
@@ -276,7 +276,7 @@ public static class CareRecordRules
         if (Retried(record, entry) is { } done) return done;
         var note = Checked(Stamped(entry));
         RequireCaseload(record);
-        if (record.History.Exists(e => e is NoteAdded n && n.NoteId == note.NoteId))
+        if (record.EverAdded<NoteAdded>(note.NoteId))
             throw AlreadyExists("A note with this id is already on the client's record.");
         return note;
     }
@@ -345,7 +345,7 @@ public static class CareRecordRules
     {
         var visit = Checked(replacement, now);
         // The interventions may have stopped since the visit, so any intervention the record ever had will do.
-        if (!visit.InterventionsDone.All(id => record.History.Exists(e => e is InterventionAdded i && i.InterventionId == id)))
+        if (!visit.InterventionsDone.All(record.EverAdded<InterventionAdded>))
             throw CareRuleException.NotFound("A visit lists an intervention that is not on the client's record.");
         return visit;
     }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Buurtzorg.Domain.Common;
 using Buurtzorg.Domain.Records;
 using static Buurtzorg.Domain.Tests.Records.RecordStory;
@@ -63,6 +64,22 @@ public sealed class ReplayAndRetryTests
         var error = Assert.Throws<CareRuleException>(() => CareRecordRules.Check(record, clash, Monday, MondayDate));
 
         Assert.Equal(RuleViolation.AlreadyExists, error.Violation);
+    }
+
+    [Fact]
+    public void A_struck_visits_id_stays_taken_after_the_record_is_refolded_and_loaded_again()
+    {
+        var record = Admitted().Then(Visit("visit-1", Nurse, Day(0, 10))).Then(Correcting("e-visit-1", null));
+        var loaded = JsonSerializer.Deserialize<CareRecord>(record.ToJson(), Json)!;
+        // A new entry (new entry id) that reuses the struck visit's id.
+        var reuse = Visit("visit-1", Nurse, Day(1, 10)) with { EntryId = "e-visit-1-again" };
+
+        foreach (var current in new[] { record, loaded })
+        {
+            Assert.Empty(current.Visits);
+            var error = Assert.Throws<CareRuleException>(() => CareRecordRules.Check(current, reuse, Day(1, 11), RecordStory.DateOf(Day(1))));
+            Assert.Equal(RuleViolation.AlreadyExists, error.Violation);
+        }
     }
 
     [Fact]
