@@ -10,6 +10,9 @@ public sealed record DayReport
     public required DateTimeOffset StartedAt { get; init; }
     public required string Target { get; init; }
     public required string Mode { get; init; }
+
+    /// <summary>Formed in this run, or read from a saved organisation (<c>--organisation</c>).</summary>
+    public required string Organisation { get; init; }
     public required int Teams { get; init; }
     public required int NursesPerTeam { get; init; }
     public required int ClientsPerTeam { get; init; }
@@ -23,7 +26,12 @@ public sealed record DayReport
     public required IReadOnlyList<MorningFigures> Mornings { get; init; }
     public long? SiloPeakRssBytes { get; init; }
     public long? SiloPeakRssDuringRunBytes { get; init; }
+
+    /// <summary>Where <see cref="ActiveGrainsByType"/> comes from, or why there is none.</summary>
     public required string ActiveGrains { get; init; }
+
+    /// <summary>The peak of active grains per grain type during the run, highest first; null without <c>--silo-metrics</c>.</summary>
+    public IReadOnlyList<GrainTypeFigures>? ActiveGrainsByType { get; init; }
 
     public long Errors => Operations.Sum(o => o.Errors);
 
@@ -36,7 +44,7 @@ public sealed record DayReport
         static string N(double v, string format = "0") => double.IsNaN(v) ? "–" : v.ToString(format, CultureInfo.InvariantCulture);
         static string Share(double? v) => v is { } s && !double.IsNaN(s) ? s.ToString("P0", CultureInfo.InvariantCulture) : "–";
         var md = new StringBuilder();
-        md.AppendLine(CultureInfo.InvariantCulture, $"Organisation day, {Mode}: {Teams} teams x {NursesPerTeam} nurses x {ClientsPerTeam} clients, {Days} day(s), concurrency {Concurrency}, seed {Seed}, {ProcessorCount} cores, started {StartedAt:u}.");
+        md.AppendLine(CultureInfo.InvariantCulture, $"Organisation day, {Mode}: {Teams} teams x {NursesPerTeam} nurses x {ClientsPerTeam} clients ({Organisation}), {Days} day(s), concurrency {Concurrency}, seed {Seed}, {ProcessorCount} cores, started {StartedAt:u}.");
         md.AppendLine();
         md.AppendLine("| phase | runs | wall s | calls | calls/s | errors | share of health-check rate |");
         md.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
@@ -56,7 +64,16 @@ public sealed record DayReport
         foreach (var m in Mornings)
             md.AppendLine(CultureInfo.InvariantCulture, $"| {m.Day} | {m.Nurses} | {m.Teams} | {N(m.Seconds, "0.0")} | {m.Calls} | {N(m.PerSecond)} |");
         md.AppendLine();
-        md.AppendLine(CultureInfo.InvariantCulture, $"Silo peak RSS: {(SiloPeakRssBytes is { } b ? $"{b / 1024.0 / 1024.0:0} MiB (VmHWM since start)" : "not measured (no --silo-pid)")}{(SiloPeakRssDuringRunBytes is { } r ? $", {r / 1024.0 / 1024.0:0} MiB highest sampled during the run" : "")}. Active grains by type: {ActiveGrains}");
+        md.AppendLine(CultureInfo.InvariantCulture, $"Silo peak RSS: {(SiloPeakRssBytes is { } b ? $"{b / 1024.0 / 1024.0:0} MiB (VmHWM since start)" : "not measured (no --silo-pid)")}{(SiloPeakRssDuringRunBytes is { } r ? $", {r / 1024.0 / 1024.0:0} MiB highest sampled during the run" : "")}.");
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"Active grains by type: {ActiveGrains}");
+        if (ActiveGrainsByType is { } grains)
+        {
+            md.AppendLine();
+            md.AppendLine("| grain type | peak active |");
+            md.AppendLine("|---|---:|");
+            foreach (var g in grains) md.AppendLine(CultureInfo.InvariantCulture, $"| {g.GrainType} | {g.PeakActivations} |");
+        }
         return md.ToString();
     }
 }

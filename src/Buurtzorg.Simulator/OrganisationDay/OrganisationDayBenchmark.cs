@@ -6,30 +6,44 @@ using Grpc.Net.Client;
 namespace Buurtzorg.Simulator.OrganisationDay;
 
 /// <summary>
-/// The <c>organisation-day</c> command: forms the organisation, measures the ceilings on the warmed server, runs the
-/// days, and reports every operation against the ceilings of the same run.
+/// The <c>organisation-day</c> command: forms the organisation (or reads a saved one), measures the ceilings on the
+/// warmed server, runs the days, and reports every operation against the ceilings of the same run. Forming only
+/// (<c>--days 0</c>) and saving the formed organisation let a durable silo be restarted, or its database given
+/// history, between the formation and the days.
 /// </summary>
 public static class OrganisationDayBenchmark
 {
     public static async Task<DayReport> Run(GrpcChannel channel, TokenIssuer tokens, DayOptions options, string target, TextWriter progress)
     {
         var startedAt = DateTimeOffset.UtcNow;
+        var saved = options.OrganisationFile is { } file ? await Organisation.Load(file) : null;
+        // A saved organisation brings its own scale; the report gives that one.
+        if (saved is not null) options = options with { Teams = saved.Teams.Count, NursesPerTeam = saved.NursesPerTeam, ClientsPerTeam = saved.ClientsPerTeam };
         await using var memory = options.SiloPid is { } pid ? new SiloMemory(pid) : null;
         memory?.Start();
-        var run = new OrganisationDayRun(channel, tokens, options, progress);
-        await run.Form();
+        await using var grains = options.SiloMetrics is { } metrics ? new SiloGrains(metrics, tokens) : null;
+        if (grains is not null) await grains.Start();
+
+        var run = new OrganisationDayRun(channel, tokens, options, progress, saved);
+        if (saved is null) await run.Form();
+        if (options.SaveOrganisationTo is { } path)
+        {
+            await run.Organisation.Save(path);
+            if (options.Progress) await progress.WriteLineAsync($"organisation saved to {path}");
+        }
 
         var ceilings = new Measurements();
         if (options.Progress) await progress.WriteLineAsync($"ceilings: {options.CeilingDuration.TotalSeconds:0} s each at concurrency {options.Concurrency}");
         var ceilingWalls = await Ceilings.Measure(channel, options.Postgres, options.Concurrency, options.CeilingDuration, ceilings);
 
         var clock = Stopwatch.StartNew();
-        await run.Days(() => clock.Elapsed < options.Duration);
-        return Build(options, target, startedAt, run, ceilings, ceilingWalls, memory);
+        if (options.Days > 0) await run.Days(() => clock.Elapsed < options.Duration);
+        var grainsByType = grains is null ? null : await grains.Stop();
+        return Build(options, target, startedAt, run, ceilings, ceilingWalls, memory, grains, grainsByType);
     }
 
     private static DayReport Build(DayOptions options, string target, DateTimeOffset startedAt, OrganisationDayRun run, Measurements ceilings,
-        Dictionary<string, TimeSpan> ceilingWalls, SiloMemory? memory)
+        Dictionary<string, TimeSpan> ceilingWalls, SiloMemory? memory, SiloGrains? grains, IReadOnlyList<GrainTypeFigures>? grainsByType)
     {
         double Rate(string name) => ceilings.Operations.TryGetValue(name, out var o) && ceilingWalls.TryGetValue(name, out var wall) ? o.Count / wall.TotalSeconds : double.NaN;
         var health = Rate(Ceilings.HealthCheck);
@@ -54,6 +68,7 @@ public static class OrganisationDayBenchmark
             StartedAt = startedAt,
             Target = target,
             Mode = options.Postgres is null ? "embedded (no --postgres given)" : "durable",
+            Organisation = options.OrganisationFile is { } file ? $"read from {file}" : "formed in this run",
             Teams = options.Teams,
             NursesPerTeam = options.NursesPerTeam,
             ClientsPerTeam = options.ClientsPerTeam,
@@ -69,7 +84,11 @@ public static class OrganisationDayBenchmark
                 m.Wall.TotalSeconds, m.Calls, m.Calls / m.Wall.TotalSeconds)).ToList(),
             SiloPeakRssBytes = memory?.HighWaterMarkBytes,
             SiloPeakRssDuringRunBytes = memory?.PeakSampledBytes,
-            ActiveGrains = "not reported: the silo exposes no grain statistics to gRPC clients (the Orleans management grain is reachable only inside the cluster).",
+            ActiveGrains = grains is null
+                ? "not reported (no --silo-metrics: give the silo's /metrics URL on its web port for Orleans' grain counts by type)."
+                : $"the peak of Orleans' {SiloGrains.Metric} gauge per grain type, scraped every {SiloGrains.Interval.TotalSeconds:0} s from {options.SiloMetrics}"
+                    + $" ({grains.Scrapes} scrapes{(grains.FailedScrapes > 0 ? $", {grains.FailedScrapes} failed: {grains.LastFailure}" : "")}).",
+            ActiveGrainsByType = grainsByType,
         };
     }
 

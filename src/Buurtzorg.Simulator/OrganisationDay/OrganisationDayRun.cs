@@ -16,8 +16,9 @@ namespace Buurtzorg.Simulator.OrganisationDay;
 /// client gets a care plan. Then each day: the morning (every nurse loads the caseload and the records of their named
 /// clients; each team reviews the day), the rounds (visits, ratings, care-plan changes; the central office reads
 /// figures) and the evening (returns from leave, discharges, new referrals, a member leaving and being replaced, leave
-/// starting). Every random choice is drawn on the run's own thread from one <see cref="Random"/> seeded by
-/// <c>--seed</c>, before each phase, so the same seed gives the same operations; only the server's ids differ.
+/// starting). Every random choice is drawn on the run's own thread, before each phase, from a <see cref="Random"/>
+/// seeded by <c>--seed</c>: one stream for the formation and another for the days, so the same seed gives the same
+/// operations whether the organisation was formed in this run or read from a saved one; only the server's ids differ.
 /// </summary>
 public sealed class OrganisationDayRun
 {
@@ -29,12 +30,15 @@ public sealed class OrganisationDayRun
     private const double LeaversPerNurseDay = 0.003;
     private const string Today = "today";
 
+    /// <summary>Mixed into <c>--seed</c> for the days' stream, so it differs from the formation's.</summary>
+    private const int DaysStream = 0x5EED_DA75;
+
     private readonly DayOptions _options;
     private readonly TokenIssuer _tokens;
     private readonly TextWriter _progress;
-    private readonly Random _random;
     private readonly TestNhsNumbers _nhs;
-    private readonly Organisation _organisation = new();
+    private readonly Organisation _organisation;
+    private Random _random;
     private readonly string _run = Guid.NewGuid().ToString("N")[..8];
     private readonly ConcurrentDictionary<(string? Team, string Subject, Role Role), Metadata> _headers = new();
     private readonly TeamService.TeamServiceClient _teams;
@@ -46,11 +50,15 @@ public sealed class OrganisationDayRun
     private long _requests;
     private int _registered;
 
-    public OrganisationDayRun(GrpcChannel channel, TokenIssuer tokens, DayOptions options, TextWriter progress)
+    /// <param name="saved">An organisation formed by an earlier run: the days are run on it, and new referrals take NHS
+    /// numbers after those its formation used (and <c>--nhs-offset</c> more).</param>
+    public OrganisationDayRun(GrpcChannel channel, TokenIssuer tokens, DayOptions options, TextWriter progress, Organisation? saved = null)
     {
         (_options, _tokens, _progress) = (options, tokens, progress);
         _random = new Random(options.Seed);
-        _nhs = new TestNhsNumbers(options.NhsOffset);
+        _organisation = saved ?? new Organisation();
+        _nhs = new TestNhsNumbers(saved is null ? options.NhsOffset : saved.NhsNumbersUsed + options.NhsOffset);
+        _registered = _organisation.Nurses.Count(); // new nurses' display names continue after the saved ones'
         _teams = new(channel);
         _nurses = new(channel);
         _referrals = new(channel);
@@ -67,6 +75,7 @@ public sealed class OrganisationDayRun
     /// <summary>Forms the organisation, then runs the days; ceilings are measured by the caller between the two.</summary>
     public async Task Form()
     {
+        if (_organisation.Teams.Count > 0) throw new InvalidOperationException("The organisation is formed already.");
         for (var t = 0; t < _options.Teams; t++) _organisation.Teams.Add(new TeamState(t, DayOptions.Districts[t]));
         var plans = _organisation.Teams.Select(team =>
         {
@@ -75,10 +84,13 @@ public sealed class OrganisationDayRun
             return (team, referrals: Shuffle(admissions.Concat(declines).ToList()));
         }).ToList();
         await Phases.Run("formation", 0, plans.Select(p => (Func<Measurements, Task>)(m => FormTeam(m, p.team, p.referrals))).ToList());
+        (_organisation.NursesPerTeam, _organisation.ClientsPerTeam, _organisation.Seed, _organisation.NhsNumbersUsed) =
+            (_options.NursesPerTeam, _options.ClientsPerTeam, _options.Seed, _nhs.Position);
     }
 
     public async Task Days(Func<bool> another)
     {
+        _random = new Random(_options.Seed ^ DaysStream);
         for (var day = 1; day == 1 || (_options.Duration is null ? day <= _options.Days : another()); day++)
         {
             await Phases.Run("morning", day, Morning());

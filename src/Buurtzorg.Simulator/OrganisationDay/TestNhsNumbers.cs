@@ -15,13 +15,20 @@ public sealed class TestNhsNumbers
         for (var i = 0; i < skip; i++) Next();
     }
 
+    /// <summary>How many numbers of the range lie behind: skipped and handed out. A new sequence skipping as many continues here.</summary>
+    public int Position { get; private set; }
+
     public string Next()
     {
         while (_stem <= 999_999_999L)
         {
             var stem = _stem++.ToString(System.Globalization.CultureInfo.InvariantCulture);
             for (var check = 0; check <= 9; check++)
-                if (NhsNumber.TryParse($"{stem}{check}", out var number, out _)) return number.Digits;
+                if (NhsNumber.TryParse($"{stem}{check}", out var number, out _))
+                {
+                    Position++;
+                    return number.Digits;
+                }
         }
         throw new InvalidOperationException("The NHS test range is used up.");
     }
