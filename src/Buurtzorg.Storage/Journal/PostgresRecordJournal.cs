@@ -19,6 +19,11 @@ public sealed class PostgresRecordJournal(NpgsqlDataSource database) : IRecordJo
 
     private const string UniqueViolation = "23505";
 
+    private const string UpsertSnapshot =
+        "INSERT INTO record_snapshot (client_id, seq, record, taken_at) VALUES ($1, $2, $3, now()) " +
+        "ON CONFLICT (client_id) DO UPDATE SET seq = EXCLUDED.seq, record = EXCLUDED.record, taken_at = EXCLUDED.taken_at " +
+        "WHERE record_snapshot.seq < EXCLUDED.seq";
+
     public async Task<JournaledRecord?> Load(string clientId, CancellationToken cancellationToken = default)
     {
         await using var batch = database.CreateBatch();
@@ -59,10 +64,7 @@ public sealed class PostgresRecordJournal(NpgsqlDataSource database) : IRecordJo
         batch.BatchCommands.Add(append);
         if (seq % SnapshotEvery == 0)
         {
-            var snapshot = new NpgsqlBatchCommand(
-                "INSERT INTO record_snapshot (client_id, seq, record, taken_at) VALUES ($1, $2, $3, now()) " +
-                "ON CONFLICT (client_id) DO UPDATE SET seq = EXCLUDED.seq, record = EXCLUDED.record, taken_at = EXCLUDED.taken_at " +
-                "WHERE record_snapshot.seq < EXCLUDED.seq");
+            var snapshot = new NpgsqlBatchCommand(UpsertSnapshot);
             snapshot.Parameters.Add(new NpgsqlParameter { Value = clientId });
             snapshot.Parameters.Add(new NpgsqlParameter { Value = seq });
             snapshot.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(after, DomainSerialization.Options), NpgsqlDbType = NpgsqlDbType.Jsonb });
@@ -83,6 +85,65 @@ public sealed class PostgresRecordJournal(NpgsqlDataSource database) : IRecordJo
         catch (PostgresException e) when (e.SqlState == UniqueViolation)
         {
             throw new JournalConflictException(clientId, seq);
+        }
+    }
+
+    /// <summary>
+    /// Appends <paramref name="entries"/> as numbers <paramref name="firstSeq"/> onwards (the first one more than the newest
+    /// stored), in the same row format as <see cref="Append"/>, and stores <paramref name="after"/> (the record with them all
+    /// applied) as the record's snapshot: one transaction, the rows by binary COPY. Throws
+    /// <see cref="JournalConflictException"/>, having written nothing, when the journal has moved on.
+    /// <para>
+    /// For loading history in bulk into records no activation holds (a silo that has the client's grain active would
+    /// not see the new entries, and its next write would conflict). No audit line is written: no caller reads or writes
+    /// here. Entries must have passed the record's rules, as for <see cref="Append"/>.
+    /// </para>
+    /// </summary>
+    public async Task AppendMany(string clientId, long firstSeq, IReadOnlyList<RecordEntry> entries, CareRecord after, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        ArgumentNullException.ThrowIfNull(after);
+        if (entries.Count == 0) return;
+        var lastSeq = firstSeq + entries.Count - 1;
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        try
+        {
+            // A gap would pass the unique constraints, so the newest stored number is checked; a writer racing this
+            // check still meets the primary key.
+            await using (var newest = new NpgsqlCommand("SELECT COALESCE(max(seq), 0) FROM record_journal WHERE client_id = $1", connection, transaction))
+            {
+                newest.Parameters.Add(new NpgsqlParameter { Value = clientId });
+                if ((long)(await newest.ExecuteScalarAsync(cancellationToken))! != firstSeq - 1) throw new JournalConflictException(clientId, firstSeq);
+            }
+            await using (var import = await connection.BeginBinaryImportAsync(
+                "COPY record_journal (client_id, seq, entry_id, kind, recorded_at, entry) FROM STDIN (FORMAT BINARY)", cancellationToken))
+            {
+                var seq = firstSeq;
+                foreach (var entry in entries)
+                {
+                    await import.StartRowAsync(cancellationToken);
+                    await import.WriteAsync(clientId, NpgsqlDbType.Text, cancellationToken);
+                    await import.WriteAsync(seq++, NpgsqlDbType.Bigint, cancellationToken);
+                    await import.WriteAsync(entry.EntryId, NpgsqlDbType.Text, cancellationToken);
+                    await import.WriteAsync(entry.Kind, NpgsqlDbType.Text, cancellationToken);
+                    await import.WriteAsync(entry.At.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
+                    await import.WriteAsync(JsonSerializer.Serialize(entry, DomainSerialization.Options), NpgsqlDbType.Jsonb, cancellationToken);
+                }
+                await import.CompleteAsync(cancellationToken);
+            }
+            await using (var snapshot = new NpgsqlCommand(UpsertSnapshot, connection, transaction))
+            {
+                snapshot.Parameters.Add(new NpgsqlParameter { Value = clientId });
+                snapshot.Parameters.Add(new NpgsqlParameter { Value = lastSeq });
+                snapshot.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(after, DomainSerialization.Options), NpgsqlDbType = NpgsqlDbType.Jsonb });
+                await snapshot.ExecuteNonQueryAsync(cancellationToken);
+            }
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (PostgresException e) when (e.SqlState == UniqueViolation)
+        {
+            throw new JournalConflictException(clientId, firstSeq);
         }
     }
 
