@@ -1,7 +1,9 @@
 using System.Globalization;
 using Buurtzorg.Api.Security;
 using Buurtzorg.Simulator;
+using Buurtzorg.Simulator.History;
 using Buurtzorg.Simulator.OrganisationDay;
+using Buurtzorg.Simulator.RecordOpen;
 using Grpc.Net.Client;
 using Microsoft.Extensions.Configuration;
 
@@ -13,24 +15,59 @@ using Microsoft.Extensions.Configuration;
 //     [--nhs-offset 0] [--save-organisation file] [--organisation file]
 //   --days 0 forms the organisation (and measures the ceilings) but runs no day; --save-organisation writes the formed
 //   organisation's ids (no NHS numbers, no names); --organisation runs the days on a saved one instead of forming one.
+// dotnet run -c Release --project src/Buurtzorg.Simulator -- history --postgres conn [--weeks 52] [--visits-per-week 3]
+//     [--seed 1] [--parallelism n] [--force]
+//   Only while every silo on the database is STOPPED (like a data migration): gives each client on a caseload a backdated
+//   year of visits, weekly notes and monthly ratings, appended in bulk. A running silo would not see them.
+// dotnet run -c Release --project src/Buurtzorg.Simulator -- record-open [--target url] --postgres conn [--entries 5000]
+//     [--samples 1000] [--concurrency 1] [--parts]
 // Tokens are minted with the same signing keys as the silo: its development key file on this machine, or the keys
 // given as --Security:Jwt:Keys:0:Id … --Security:Jwt:Keys:0:Secret … (as the silo takes them).
 var command = args.FirstOrDefault();
 string? Option(string name) => Array.IndexOf(args, name) is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : null;
 
-if (command is not ("visits" or "organisation-day"))
+if (command is not ("visits" or "organisation-day" or "history" or "record-open"))
 {
     Console.Error.WriteLine("usage: visits [--target url] [--concurrency n] [--duration seconds] [--seed n] [--postgres conn]");
     Console.Error.WriteLine("       organisation-day [--target url] [--teams n] [--nurses-per-team n] [--clients-per-team n] [--days n | --duration seconds]");
     Console.Error.WriteLine("                        [--concurrency n] [--seed n] [--output dir] [--postgres conn] [--silo-pid pid] [--ceiling-seconds n]");
     Console.Error.WriteLine("                        [--silo-metrics url] [--nhs-offset n] [--save-organisation file] [--organisation file]");
+    Console.Error.WriteLine("       history --postgres conn [--weeks n] [--visits-per-week n] [--seed n] [--parallelism n] [--force]");
+    Console.Error.WriteLine("               run it only while every silo on that database is STOPPED: it appends to the journal behind the grains' backs");
+    Console.Error.WriteLine("       record-open [--target url] --postgres conn [--entries n] [--samples n] [--concurrency n] [--parts]");
     return 2;
+}
+
+if (command == "history")
+{
+    HistoryOptions history;
+    try
+    {
+        history = HistoryOptions.Parse(args);
+    }
+    catch (Exception e) when (e is ArgumentException or FormatException)
+    {
+        Console.Error.WriteLine(e.Message);
+        return 2;
+    }
+    try
+    {
+        var summary = await new HistoryRun(history, Console.Error).Run();
+        Console.WriteLine(summary.ToMarkdown());
+        return summary.Failed == 0 ? 0 : 1;
+    }
+    catch (InvalidOperationException e)
+    {
+        Console.Error.WriteLine(e.Message); // a silo still running
+        return 2;
+    }
 }
 
 var target = Option("--target") ?? "http://localhost:5000";
 // Several HTTP/2 connections, so many callers are not serialised behind one connection's stream limit.
 using var channel = GrpcChannel.ForAddress(target, new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true } });
-var keys = SigningKeys.From(new ConfigurationBuilder().AddCommandLine(args.Skip(1).ToArray()).Build());
+// Flags without a value would swallow the next option here.
+var keys = SigningKeys.From(new ConfigurationBuilder().AddCommandLine(args.Skip(1).Where(a => a != "--parts").ToArray()).Build());
 var tokens = new TokenIssuer(keys);
 
 if (command == "visits")
@@ -39,6 +76,22 @@ if (command == "visits")
     var duration = TimeSpan.FromSeconds(int.Parse(Option("--duration") ?? "20", CultureInfo.InvariantCulture));
     var seed = int.Parse(Option("--seed") ?? "1", CultureInfo.InvariantCulture);
     Console.WriteLine(await new VisitBenchmark(channel, tokens, concurrency, duration, Option("--postgres"), seed).Run());
+    return 0;
+}
+
+if (command == "record-open")
+{
+    RecordOpenOptions open;
+    try
+    {
+        open = RecordOpenOptions.Parse(args);
+    }
+    catch (Exception e) when (e is ArgumentException or FormatException)
+    {
+        Console.Error.WriteLine(e.Message);
+        return 2;
+    }
+    Console.WriteLine((await new RecordOpenBenchmark(channel, tokens, open, Console.Error).Run()).ToMarkdown());
     return 0;
 }
 
