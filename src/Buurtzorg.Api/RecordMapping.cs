@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using Buurtzorg.Api.V1;
 using Buurtzorg.Domain.Common;
@@ -49,10 +50,21 @@ public static class RecordMapping
         proto.Goals.AddRange(record.Goals.Select(g => g.ToProto()));
         proto.Interventions.AddRange(record.Interventions.Select(i => i.ToProto()));
         proto.Network.AddRange(record.Network.Select(m => m.ToProto()));
-        var episodeId = record.OpenEpisode?.EpisodeId;
-        proto.Visits.AddRange(record.Visits.Where(v => v.EpisodeId == episodeId).Reverse().Select(v => v.ToProto()));
-        proto.Notes.AddRange(record.Notes.Where(n => n.EpisodeId == episodeId).Reverse().Select(n => n.ToProto()));
+        // A year of care is hundreds of visits: the record shows the latest, the history pages through the rest.
+        var (visits, notes) = (record.EpisodeVisits, record.EpisodeNotes);
+        proto.Visits.AddRange(Latest(visits).Select(v => v.ToProto()));
+        proto.Notes.AddRange(Latest(notes).Select(n => n.ToProto()));
+        proto.VisitsInEpisode = visits.Count;
+        proto.NotesInEpisode = notes.Count;
         return proto;
+    }
+
+    /// <summary>How many of the current episode's visits, and of its notes, a record shows.</summary>
+    public const int LatestShown = 30;
+
+    private static IEnumerable<T> Latest<T>(ImmutableList<T> items)
+    {
+        for (var i = items.Count - 1; i >= Math.Max(0, items.Count - LatestShown); i--) yield return items[i];
     }
 
     public static V1.Episode ToProto(this Records.Episode episode)

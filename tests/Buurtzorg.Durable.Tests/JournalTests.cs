@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Buurtzorg.Api;
 using Buurtzorg.Api.Tests.Infrastructure;
 using Buurtzorg.Api.V1;
 using Buurtzorg.TestSupport;
@@ -78,6 +79,7 @@ public sealed class JournalTests(PostgresServer postgres)
         var nurse = again.App().As(new Buurtzorg.Grains.Security.Caller("nurse-test", Buurtzorg.Grains.Security.Role.Nurse, teamId));
         var after = (await nurse.Records.GetRecordAsync(new GetRecordRequest { ClientId = clientId })).Record;
         Assert.Equal(before, after);
-        Assert.Equal(120, after.Visits.Count);
+        Assert.Equal(120, after.VisitsInEpisode);
+        Assert.Equal(RecordMapping.LatestShown, after.Visits.Count);
     }
 }

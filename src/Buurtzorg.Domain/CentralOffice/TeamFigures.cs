@@ -111,8 +111,7 @@ public static class ClientCareOf
     public static ClientCare From(Records.CareRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var episode = record.OpenEpisode?.EpisodeId;
-        var visits = record.Visits.FindAll(v => v.EpisodeId == episode && !v.OutOfHours);
+        var visits = record.EpisodeVisits.FindAll(v => !v.OutOfHours);
         return new ClientCare([.. record.VisitsByNurse().Values], visits.Sum(v => v.DirectCareMinutes), visits.Sum(v => v.DurationMinutes));
     }
 }

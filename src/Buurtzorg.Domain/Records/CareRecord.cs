@@ -22,6 +22,7 @@ public sealed record CareRecord
     // Every (kind, id) the history ever added — network members, problems, goals, interventions, visits, notes — so a
     // write checks its id in O(log n) instead of scanning a history that grows by a year of visits.
     private readonly ImmutableHashSet<(Type Kind, string Id)> subjects;
+    private readonly Lazy<Figures> derived;
 
     private CareRecord(
         string clientId,
@@ -37,6 +38,7 @@ public sealed record CareRecord
         this.latestCorrections = latestCorrections;
         this.subjects = subjects;
         this.state = state;
+        derived = new(() => Figures.Of(state));
     }
 
     [JsonConstructor]
@@ -146,17 +148,36 @@ public sealed record CareRecord
     /// planned care. With <paramref name="currentEpisodeOnly"/> and no open episode the answer is empty.
     /// </summary>
     public ImmutableDictionary<string, int> VisitsByNurse(bool currentEpisodeOnly = true) =>
-        state.Visits
-            .Where(v => !v.OutOfHours && (!currentEpisodeOnly || v.EpisodeId == state.OpenEpisode?.EpisodeId))
+        currentEpisodeOnly ? derived.Value.VisitsByNurse : CountByNurse(state.Visits);
+
+    /// <summary>Direct-care minutes over visit minutes in the current episode (the target is 0.6); null without visits.</summary>
+    public double? DirectCareShare() => derived.Value.DirectCareShare;
+
+    /// <summary>The current episode's visits, in the order recorded (empty with no open episode).</summary>
+    [JsonIgnore]
+    public ImmutableList<Visit> EpisodeVisits => derived.Value.Visits;
+
+    /// <summary>The current episode's notes, in the order recorded (empty with no open episode).</summary>
+    [JsonIgnore]
+    public ImmutableList<Note> EpisodeNotes => derived.Value.Notes;
+
+    private static ImmutableDictionary<string, int> CountByNurse(IEnumerable<Visit> visits) =>
+        visits.Where(v => !v.OutOfHours)
             .GroupBy(v => v.NurseId, StringComparer.Ordinal)
             .ToImmutableDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
 
-    /// <summary>Direct-care minutes over visit minutes in the current episode (the target is 0.6); null without visits.</summary>
-    public double? DirectCareShare()
+    // What reads derive from a year of visits is worked out once per record, when first asked for: a record never
+    // changes (a write makes a new one), and it is read far more often than written.
+    private sealed record Figures(ImmutableList<Visit> Visits, ImmutableList<Note> Notes, ImmutableDictionary<string, int> VisitsByNurse, double? DirectCareShare)
     {
-        var visits = state.Visits.FindAll(v => v.EpisodeId == state.OpenEpisode?.EpisodeId);
-        var minutes = visits.Sum(v => v.DurationMinutes);
-        return minutes == 0 ? null : (double)visits.Sum(v => v.DirectCareMinutes) / minutes;
+        public static Figures Of(RecordState state)
+        {
+            var episode = state.OpenEpisode?.EpisodeId;
+            var visits = episode is null ? [] : state.Visits.FindAll(v => v.EpisodeId == episode);
+            var notes = episode is null ? [] : state.Notes.FindAll(n => n.EpisodeId == episode);
+            var minutes = visits.Sum(v => v.DurationMinutes);
+            return new(visits, notes, CountByNurse(visits), minutes == 0 ? null : (double)visits.Sum(v => v.DirectCareMinutes) / minutes);
+        }
     }
 
     public override string ToString() => $"CareRecord {ClientId} ({History.Count} entries)";
