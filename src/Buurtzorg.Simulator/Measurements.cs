@@ -10,10 +10,14 @@ public sealed class Measurements
 {
     private readonly ConcurrentDictionary<string, Operation> _operations = new(StringComparer.Ordinal);
 
-    public async Task<T?> Time<T>(string operation, Func<Task<T>> call) where T : class
+    /// <summary>
+    /// Times one call. <paramref name="since"/> (a <see cref="Stopwatch"/> timestamp) is when the call was due, for a
+    /// paced load: its latency then counts from when it should have started, so a queue behind a slow call shows.
+    /// </summary>
+    public async Task<T?> Time<T>(string operation, Func<Task<T>> call, long? since = null) where T : class
     {
         var stats = _operations.GetOrAdd(operation, _ => new Operation());
-        var started = Stopwatch.GetTimestamp();
+        var started = since ?? Stopwatch.GetTimestamp();
         try
         {
             var result = await call();

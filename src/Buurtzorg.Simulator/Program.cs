@@ -3,12 +3,16 @@ using Buurtzorg.Api.Security;
 using Buurtzorg.Simulator;
 using Buurtzorg.Simulator.History;
 using Buurtzorg.Simulator.OrganisationDay;
+using Buurtzorg.Simulator.Reads;
 using Buurtzorg.Simulator.RecordOpen;
 using Grpc.Net.Client;
 using Microsoft.Extensions.Configuration;
 
 // dotnet run -c Release --project src/Buurtzorg.Simulator -- visits [--target http://localhost:5000] [--concurrency 16]
 //     [--duration 20] [--seed 1] [--postgres "<connection string of the silo's database>"]
+// dotnet run -c Release --project src/Buurtzorg.Simulator -- reads [--target url] [--concurrency 16] [--duration 15]
+//     [--visits-per-client 20] [--seed 1]
+//   GetRecord and GetCaseload as fast as the callers go, then paced at 70 % of that rate, against the health check.
 // dotnet run -c Release --project src/Buurtzorg.Simulator -- organisation-day [--target url] [--teams 20]
 //     [--nurses-per-team 12] [--clients-per-team 50] [--days 1 | --duration seconds] [--concurrency 16] [--seed 1]
 //     [--output dir] [--postgres conn] [--silo-pid pid] [--silo-metrics http://host:web-port/metrics] [--ceiling-seconds 10]
@@ -26,9 +30,10 @@ using Microsoft.Extensions.Configuration;
 var command = args.FirstOrDefault();
 string? Option(string name) => Array.IndexOf(args, name) is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : null;
 
-if (command is not ("visits" or "organisation-day" or "history" or "record-open"))
+if (command is not ("visits" or "reads" or "organisation-day" or "history" or "record-open"))
 {
     Console.Error.WriteLine("usage: visits [--target url] [--concurrency n] [--duration seconds] [--seed n] [--postgres conn]");
+    Console.Error.WriteLine("       reads [--target url] [--concurrency n] [--duration seconds] [--visits-per-client n] [--seed n]");
     Console.Error.WriteLine("       organisation-day [--target url] [--teams n] [--nurses-per-team n] [--clients-per-team n] [--days n | --duration seconds]");
     Console.Error.WriteLine("                        [--concurrency n] [--seed n] [--output dir] [--postgres conn] [--silo-pid pid] [--ceiling-seconds n]");
     Console.Error.WriteLine("                        [--silo-metrics url] [--nhs-offset n] [--save-organisation file] [--organisation file]");
@@ -77,6 +82,17 @@ if (command == "visits")
     var seed = int.Parse(Option("--seed") ?? "1", CultureInfo.InvariantCulture);
     Console.WriteLine(await new VisitBenchmark(channel, tokens, concurrency, duration, Option("--postgres"), seed).Run());
     return 0;
+}
+
+if (command == "reads")
+{
+    var concurrency = int.Parse(Option("--concurrency") ?? "16", CultureInfo.InvariantCulture);
+    var duration = TimeSpan.FromSeconds(int.Parse(Option("--duration") ?? "15", CultureInfo.InvariantCulture));
+    var visitsPerClient = int.Parse(Option("--visits-per-client") ?? "20", CultureInfo.InvariantCulture);
+    var seed = int.Parse(Option("--seed") ?? "1", CultureInfo.InvariantCulture);
+    var reads = await new ReadBenchmark(channel, tokens, concurrency, duration, visitsPerClient, seed).Run(Console.Error);
+    Console.WriteLine(reads.Markdown);
+    return reads.Errors == 0 ? 0 : 1;
 }
 
 if (command == "record-open")

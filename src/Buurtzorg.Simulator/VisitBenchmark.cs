@@ -18,14 +18,11 @@ namespace Buurtzorg.Simulator;
 /// </summary>
 public sealed class VisitBenchmark(GrpcChannel channel, TokenIssuer tokens, int concurrency, TimeSpan duration, string? postgres, int seed)
 {
-    private Metadata As(Role role, string? teamId = null) =>
-        new() { { "authorization", $"Bearer {tokens.Mint($"simulator-{Caller.NameOf(role)}", role, teamId, TimeSpan.FromHours(2))}" } };
-
     public async Task<string> Run()
     {
-        var random = new Random(seed);
         var measurements = new Measurements();
-        var clients = await Setup(random);
+        var team = await BenchmarkTeam.Form(channel, tokens, new Random(seed));
+        var clients = team.Clients;
 
         var health = new Health.HealthClient(channel);
         var healthTime = await Load.Run(concurrency, duration, (_, _) =>
@@ -35,7 +32,7 @@ public sealed class VisitBenchmark(GrpcChannel channel, TokenIssuer tokens, int 
         if (postgres is not null) upsertTime = await UpsertCeiling(measurements);
 
         var records = new CareRecordService.CareRecordServiceClient(channel);
-        var nurse = As(Role.Nurse, _teamId);
+        var nurse = team.Nurse;
         var visitTime = await Load.Run(concurrency, duration, (caller, i) =>
         {
             var (clientId, nurseId) = clients[(int)((caller + i * concurrency) % clients.Count)];
@@ -57,50 +54,6 @@ public sealed class VisitBenchmark(GrpcChannel channel, TokenIssuer tokens, int 
             ["ceiling: postgres upsert"] = upsertTime,
             ["RecordVisit"] = visitTime,
         });
-    }
-
-    private string? _teamId;
-
-    private async Task<List<(string ClientId, string NurseId)>> Setup(Random random)
-    {
-        var teams = new TeamService.TeamServiceClient(channel);
-        var nurses = new NurseService.NurseServiceClient(channel);
-        var referrals = new ReferralService.ReferralServiceClient(channel);
-        var run = random.Next().ToString("x8", CultureInfo.InvariantCulture);
-        var office = As(Role.CentralOffice);
-        var team = (await teams.ApplyTeamAsync(new ApplyTeamRequest { RequestId = $"bench-{run}", Name = "Benchmark", Footprint = { "E3" } }, office)).Team;
-        await teams.ApproveTeamAsync(new ApproveTeamRequest { RequestId = $"bench-{run}-approve", TeamId = team.TeamId }, office);
-        _teamId = team.TeamId;
-        var nurse = As(Role.Nurse, team.TeamId);
-        for (var n = 0; n < 10; n++)
-        {
-            var member = (await nurses.RegisterNurseAsync(new RegisterNurseRequest
-            {
-                RequestId = $"bench-{run}-nurse-{n}",
-                DisplayName = $"Benchmark nurse {n}",
-                Role = NurseRole.RegisteredNurse,
-                NmcPin = "12A3456B",
-                ContractedHoursPerWeek = 37.5,
-                Skills = { Skill.WoundCare, Skill.PersonalCare },
-            }, office)).Nurse;
-            await teams.JoinTeamAsync(new JoinTeamRequest { RequestId = $"bench-{run}-join-{n}", TeamId = team.TeamId, NurseId = member.NurseId }, nurse);
-        }
-        var clients = new List<(string, string)>();
-        for (var c = 0; c < 60; c++)
-        {
-            var referral = (await referrals.ReferAsync(new ReferRequest
-            {
-                RequestId = $"bench-{run}-refer-{c}",
-                TeamId = team.TeamId,
-                Source = ReferralSource.GeneralPractitioner,
-                NhsNumber = Domain.Common.NhsNumber.ForTesting(random.Next(0, 800_000)).Digits,
-                Client = new ClientDetails { GivenName = "Bench", FamilyName = "Mark", DateOfBirth = "1940-01-01", AddressLine = "1 Test Road", Postcode = "E3 2AB" },
-                Needs = { Skill.WoundCare },
-            }, nurse)).Referral;
-            var admitted = await referrals.AdmitAsync(new AdmitRequest { RequestId = $"bench-{run}-admit-{c}", TeamId = team.TeamId, ReferralId = referral.ReferralId }, nurse);
-            clients.Add((admitted.Entry.ClientId, admitted.Entry.NamedNurseId));
-        }
-        return clients;
     }
 
     private async Task<TimeSpan> UpsertCeiling(Measurements measurements)

@@ -1,0 +1,63 @@
+using Buurtzorg.Api.Security;
+using Buurtzorg.Api.V1;
+using Buurtzorg.Grains.Security;
+using Grpc.Core;
+using Grpc.Net.Client;
+
+namespace Buurtzorg.Simulator;
+
+/// <summary>
+/// One approved team of ten nurses with sixty admitted clients, formed over gRPC for the focused benchmarks; the ids
+/// are the server's, the NHS numbers from the range reserved for tests.
+/// </summary>
+public sealed record BenchmarkTeam(string TeamId, IReadOnlyList<(string ClientId, string NurseId)> Clients, Metadata Nurse)
+{
+    public const int Nurses = 10;
+    public const int ClientCount = 60;
+
+    public static Metadata As(TokenIssuer tokens, Role role, string? teamId = null) =>
+        new() { { "authorization", $"Bearer {tokens.Mint($"simulator-{Caller.NameOf(role)}", role, teamId, TimeSpan.FromHours(2))}" } };
+
+    public static async Task<BenchmarkTeam> Form(GrpcChannel channel, TokenIssuer tokens, Random random)
+    {
+        var teams = new TeamService.TeamServiceClient(channel);
+        var nurses = new NurseService.NurseServiceClient(channel);
+        var referrals = new ReferralService.ReferralServiceClient(channel);
+        var run = $"{random.Next():x8}-{Guid.NewGuid():N}"[..20];
+        var office = As(tokens, Role.CentralOffice);
+        var team = (await teams.ApplyTeamAsync(new ApplyTeamRequest { RequestId = $"bench-{run}", Name = "Benchmark", Footprint = { "E3" } }, office)).Team;
+        await teams.ApproveTeamAsync(new ApproveTeamRequest { RequestId = $"bench-{run}-approve", TeamId = team.TeamId }, office);
+        var nurse = As(tokens, Role.Nurse, team.TeamId);
+        for (var n = 0; n < Nurses; n++)
+        {
+            var member = (await nurses.RegisterNurseAsync(new RegisterNurseRequest
+            {
+                RequestId = $"bench-{run}-nurse-{n}",
+                DisplayName = $"Benchmark nurse {n}",
+                Role = NurseRole.RegisteredNurse,
+                NmcPin = "12A3456B",
+                ContractedHoursPerWeek = 37.5,
+                Skills = { Skill.WoundCare, Skill.PersonalCare },
+            }, office)).Nurse;
+            await teams.JoinTeamAsync(new JoinTeamRequest { RequestId = $"bench-{run}-join-{n}", TeamId = team.TeamId, NurseId = member.NurseId }, nurse);
+        }
+        var clients = new List<(string, string)>();
+        for (var c = 0; c < ClientCount; c++)
+        {
+            var referral = (await referrals.ReferAsync(new ReferRequest
+            {
+                RequestId = $"bench-{run}-refer-{c}",
+                TeamId = team.TeamId,
+                Source = ReferralSource.GeneralPractitioner,
+                // New people each run (not from the seed): the same NHS number finds the same record, which would carry
+                // the visits of every earlier run on the same database.
+                NhsNumber = Domain.Common.NhsNumber.ForTesting(Random.Shared.Next(0, 800_000)).Digits,
+                Client = new ClientDetails { GivenName = "Bench", FamilyName = "Mark", DateOfBirth = "1940-01-01", AddressLine = "1 Test Road", Postcode = "E3 2AB" },
+                Needs = { Skill.WoundCare },
+            }, nurse)).Referral;
+            var admitted = await referrals.AdmitAsync(new AdmitRequest { RequestId = $"bench-{run}-admit-{c}", TeamId = team.TeamId, ReferralId = referral.ReferralId }, nurse);
+            clients.Add((admitted.Entry.ClientId, admitted.Entry.NamedNurseId));
+        }
+        return new BenchmarkTeam(team.TeamId, clients, nurse);
+    }
+}
