@@ -114,6 +114,9 @@ public sealed class ClusterTests(PostgresServer postgres)
         var app = fresh.App();
         Assert.Equal(20, (await app.Teams.GetCaseloadAsync(new GetCaseloadRequest { TeamId = teamId })).Entries.Count);
         var record = (await app.Records.GetRecordAsync(new GetRecordRequest { ClientId = clientId })).Record;
-        Assert.Equal(acknowledgedVisits.Order(), record.Visits.Select(v => v.VisitId).Order());
+        var history = await app.Records.GetHistoryAsync(new GetHistoryRequest { ClientId = clientId, PageSize = 500 });
+        // The record shows the latest visits; the history has every one (a visit's id is its entry's).
+        Assert.Equal(acknowledgedVisits.Order(), history.Entries.Where(e => e.Kind == "visit_recorded").Select(e => e.EntryId).Order());
+        Assert.Equal(acknowledgedVisits.Count, record.VisitsInEpisode);
     }
 }
