@@ -65,6 +65,8 @@ public static class SiloHost
         {
             var database = new NpgsqlDataSourceBuilder(connectionString) { Name = "buurtzorg" }.Build();
             builder.Services.AddSingleton(database);
+            // Journal appends and audit lines from every grain of this silo share round trips and commits.
+            builder.Services.AddSingleton<GroupCommit>();
             builder.Services.AddSingleton<IRecordJournal, PostgresRecordJournal>();
             builder.Services.AddSingleton<IAuditTrail, PostgresAuditTrail>();
             // Registered before the silo, so the schema is current before Orleans reads its queries.

@@ -5,17 +5,24 @@ using NpgsqlTypes;
 
 namespace Buurtzorg.Storage.Journal;
 
-/// <summary>The audit trail in PostgreSQL's append-only <c>audit_log</c> table.</summary>
-public sealed class PostgresAuditTrail(NpgsqlDataSource database) : IAuditTrail
+/// <summary>
+/// The audit trail in PostgreSQL's append-only <c>audit_log</c> table. Every read of a record writes a line, and the
+/// read answers only once it is committed; given a <see cref="GroupCommit"/>, lines from many reads share a commit.
+/// </summary>
+public sealed class PostgresAuditTrail(NpgsqlDataSource database, GroupCommit? commits = null) : IAuditTrail
 {
     internal const string Insert =
         "INSERT INTO audit_log (client_id, at, subject, role, team_id, action, reason) VALUES ($1, $2, $3, $4, $5, $6, $7)";
 
-    public async Task Record(AccessRecord access, CancellationToken cancellationToken = default)
+    public Task Record(AccessRecord access, CancellationToken cancellationToken = default)
     {
-        await using var command = database.CreateCommand(Insert);
-        AddParameters(command.Parameters, access);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        void Add(NpgsqlBatch batch)
+        {
+            var insert = new NpgsqlBatchCommand(Insert);
+            AddParameters(insert.Parameters, access);
+            batch.BatchCommands.Add(insert);
+        }
+        return commits is null ? GroupCommit.Alone(database, Add) : commits.Execute(Add);
     }
 
     public async Task<IReadOnlyList<AccessRecord>> For(string clientId, CancellationToken cancellationToken = default)

@@ -11,9 +11,10 @@ namespace Buurtzorg.Storage.Journal;
 /// <summary>
 /// Care records in PostgreSQL: one <c>record_journal</c> row per entry, and every <see cref="SnapshotEvery"/> entries
 /// a <c>record_snapshot</c> of the whole record, written in the same round trip. Loading reads the snapshot and the
-/// newer entries in one round trip and replays them.
+/// newer entries in one round trip and replays them. Given a <see cref="GroupCommit"/>, appends from many records share
+/// round trips and commits; without one, each append is a round trip of its own.
 /// </summary>
-public sealed class PostgresRecordJournal(NpgsqlDataSource database) : IRecordJournal
+public sealed class PostgresRecordJournal(NpgsqlDataSource database, GroupCommit? commits = null) : IRecordJournal
 {
     public const int SnapshotEvery = 50;
 
@@ -52,35 +53,38 @@ public sealed class PostgresRecordJournal(NpgsqlDataSource database) : IRecordJo
 
     public async Task Append(string clientId, long seq, RecordEntry entry, CareRecord after, AccessRecord? access, CancellationToken cancellationToken = default)
     {
-        await using var batch = database.CreateBatch();
-        var append = new NpgsqlBatchCommand(
-            "INSERT INTO record_journal (client_id, seq, entry_id, kind, recorded_at, entry) VALUES ($1, $2, $3, $4, $5, $6)");
-        append.Parameters.Add(new NpgsqlParameter { Value = clientId });
-        append.Parameters.Add(new NpgsqlParameter { Value = seq });
-        append.Parameters.Add(new NpgsqlParameter { Value = entry.EntryId });
-        append.Parameters.Add(new NpgsqlParameter { Value = entry.Kind });
-        append.Parameters.Add(new NpgsqlParameter { Value = entry.At.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        append.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(entry, DomainSerialization.Options), NpgsqlDbType = NpgsqlDbType.Jsonb });
-        batch.BatchCommands.Add(append);
-        if (seq % SnapshotEvery == 0)
+        var json = JsonSerializer.Serialize(entry, DomainSerialization.Options);
+        var snapshot = seq % SnapshotEvery == 0 ? JsonSerializer.Serialize(after, DomainSerialization.Options) : null;
+        // The entry, its snapshot and its audit line: one transaction, both or neither.
+        void Add(NpgsqlBatch batch)
         {
-            var snapshot = new NpgsqlBatchCommand(UpsertSnapshot);
-            snapshot.Parameters.Add(new NpgsqlParameter { Value = clientId });
-            snapshot.Parameters.Add(new NpgsqlParameter { Value = seq });
-            snapshot.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(after, DomainSerialization.Options), NpgsqlDbType = NpgsqlDbType.Jsonb });
-            batch.BatchCommands.Add(snapshot);
-        }
-        if (access is not null)
-        {
-            // The audit line goes with the entry: both or neither.
-            var audit = new NpgsqlBatchCommand(PostgresAuditTrail.Insert);
-            PostgresAuditTrail.AddParameters(audit.Parameters, access);
-            batch.BatchCommands.Add(audit);
+            var append = new NpgsqlBatchCommand(
+                "INSERT INTO record_journal (client_id, seq, entry_id, kind, recorded_at, entry) VALUES ($1, $2, $3, $4, $5, $6)");
+            append.Parameters.Add(new NpgsqlParameter { Value = clientId });
+            append.Parameters.Add(new NpgsqlParameter { Value = seq });
+            append.Parameters.Add(new NpgsqlParameter { Value = entry.EntryId });
+            append.Parameters.Add(new NpgsqlParameter { Value = entry.Kind });
+            append.Parameters.Add(new NpgsqlParameter { Value = entry.At.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            append.Parameters.Add(new NpgsqlParameter { Value = json, NpgsqlDbType = NpgsqlDbType.Jsonb });
+            batch.BatchCommands.Add(append);
+            if (snapshot is not null)
+            {
+                var upsert = new NpgsqlBatchCommand(UpsertSnapshot);
+                upsert.Parameters.Add(new NpgsqlParameter { Value = clientId });
+                upsert.Parameters.Add(new NpgsqlParameter { Value = seq });
+                upsert.Parameters.Add(new NpgsqlParameter { Value = snapshot, NpgsqlDbType = NpgsqlDbType.Jsonb });
+                batch.BatchCommands.Add(upsert);
+            }
+            if (access is not null)
+            {
+                var audit = new NpgsqlBatchCommand(PostgresAuditTrail.Insert);
+                PostgresAuditTrail.AddParameters(audit.Parameters, access);
+                batch.BatchCommands.Add(audit);
+            }
         }
         try
         {
-            // A batch is one round trip and, without an explicit transaction, one implicit transaction.
-            await batch.ExecuteNonQueryAsync(cancellationToken);
+            await (commits is null ? GroupCommit.Alone(database, Add) : commits.Execute(Add));
         }
         catch (PostgresException e) when (e.SqlState == UniqueViolation)
         {
