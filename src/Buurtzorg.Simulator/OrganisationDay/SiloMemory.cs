@@ -35,13 +35,20 @@ public sealed class SiloMemory(int pid) : IAsyncDisposable
         try
         {
             var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith(field + ":", StringComparison.Ordinal));
-            return line is null ? null : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+            return line is null ? null : BytesOf(line);
         }
         catch (IOException)
         {
             return null;
         }
     }
+
+    /// <summary>
+    /// The bytes in a /proc status line such as <c>VmRSS:\t  123456 kB</c>; from 10 GB up the kernel leaves no space
+    /// between the tab and the number (<c>VmHWM:\t12323828 kB</c>).
+    /// </summary>
+    public static long BytesOf(string statusLine) =>
+        long.Parse(statusLine.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
 
     public async ValueTask DisposeAsync()
     {
