@@ -54,7 +54,7 @@ public sealed record CareRecord
     public static CareRecord Replay(string clientId, IEnumerable<RecordEntry> history)
     {
         ArgumentNullException.ThrowIfNull(history);
-        return history.Aggregate(Create(clientId), (record, entry) => record.Apply(entry));
+        return Replayed(Ids.Parse(clientId, "Client id"), history);
     }
 
     public string ClientId { get; }
@@ -185,8 +185,26 @@ public sealed record CareRecord
     private static CareRecord Empty(string clientId) =>
         new(clientId, [], ImmutableDictionary<string, RecordEntry>.Empty, ImmutableDictionary<string, Correction>.Empty, [], RecordState.Empty);
 
-    private static CareRecord Replayed(string clientId, IEnumerable<RecordEntry> history) =>
-        history.Aggregate(Empty(clientId), (record, entry) => record.Apply(entry));
+    /// <summary>
+    /// The record that applying <paramref name="history"/> entry by entry builds (a repeated entry id is a retry and is
+    /// skipped), in one pass: the indexes are built once and the whole history folded once, as after a correction,
+    /// rather than a new record per entry — a year of visits loads in a fraction of the time.
+    /// </summary>
+    private static CareRecord Replayed(string clientId, IEnumerable<RecordEntry> history)
+    {
+        var entries = ImmutableList.CreateBuilder<RecordEntry>();
+        var byId = ImmutableDictionary.CreateBuilder<string, RecordEntry>();
+        var subjects = ImmutableHashSet.CreateBuilder<(Type Kind, string Id)>();
+        foreach (var entry in history)
+        {
+            ArgumentNullException.ThrowIfNull(entry);
+            if (byId.ContainsKey(entry.EntryId)) continue;
+            byId.Add(entry.EntryId, entry);
+            entries.Add(entry);
+            if (SubjectOf(entry) is { } subject) subjects.Add(subject);
+        }
+        return Rebuilt(clientId, entries.ToImmutable(), byId.ToImmutable(), subjects.ToImmutable());
+    }
 
     private static CareRecord Rebuilt(string clientId, ImmutableList<RecordEntry> history, ImmutableDictionary<string, RecordEntry> byId,
         ImmutableHashSet<(Type Kind, string Id)> subjects)

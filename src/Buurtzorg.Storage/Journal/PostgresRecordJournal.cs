@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text.Json;
 using Buurtzorg.Domain.Records;
 using Buurtzorg.Grains;
@@ -28,9 +29,10 @@ public sealed class PostgresRecordJournal(NpgsqlDataSource database, GroupCommit
     public async Task<JournaledRecord?> Load(string clientId, CancellationToken cancellationToken = default)
     {
         await using var batch = database.CreateBatch();
-        batch.BatchCommands.Add(Command("SELECT seq, record::text FROM record_snapshot WHERE client_id = $1", clientId));
+        // jsonb comes back as UTF-8 bytes, parsed as they are: no .NET string of a long record is ever made.
+        batch.BatchCommands.Add(Command("SELECT seq, convert_to(record::text, 'UTF8') FROM record_snapshot WHERE client_id = $1", clientId));
         batch.BatchCommands.Add(Command(
-            "SELECT seq, entry::text FROM record_journal WHERE client_id = $1 " +
+            "SELECT seq, convert_to(entry::text, 'UTF8') FROM record_journal WHERE client_id = $1 " +
             "AND seq > COALESCE((SELECT seq FROM record_snapshot WHERE client_id = $1), 0) ORDER BY seq", clientId));
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
 
@@ -39,14 +41,14 @@ public sealed class PostgresRecordJournal(NpgsqlDataSource database, GroupCommit
         if (await reader.ReadAsync(cancellationToken))
         {
             seq = reader.GetInt64(0);
-            record = JsonSerializer.Deserialize<CareRecord>(reader.GetString(1), DomainSerialization.Options);
+            record = JsonSerializer.Deserialize<CareRecord>(reader.GetFieldValue<byte[]>(1), DomainSerialization.Options);
         }
         await reader.NextResultAsync(cancellationToken);
         record ??= CareRecord.Create(clientId);
         while (await reader.ReadAsync(cancellationToken))
         {
             seq = reader.GetInt64(0);
-            record = record.Apply(JsonSerializer.Deserialize<RecordEntry>(reader.GetString(1), DomainSerialization.Options)!);
+            record = record.Apply(JsonSerializer.Deserialize<RecordEntry>(reader.GetFieldValue<byte[]>(1), DomainSerialization.Options)!);
         }
         return seq == 0 ? null : new JournaledRecord(record, seq);
     }
@@ -54,7 +56,7 @@ public sealed class PostgresRecordJournal(NpgsqlDataSource database, GroupCommit
     public async Task Append(string clientId, long seq, RecordEntry entry, CareRecord after, AccessRecord? access, CancellationToken cancellationToken = default)
     {
         var json = JsonSerializer.Serialize(entry, DomainSerialization.Options);
-        var snapshot = seq % SnapshotEvery == 0 ? JsonSerializer.Serialize(after, DomainSerialization.Options) : null;
+        var snapshot = seq % SnapshotEvery == 0 ? Snapshot(after) : null;
         // The entry, its snapshot and its audit line: one transaction, both or neither.
         void Add(NpgsqlBatch batch)
         {
@@ -140,7 +142,7 @@ public sealed class PostgresRecordJournal(NpgsqlDataSource database, GroupCommit
             {
                 snapshot.Parameters.Add(new NpgsqlParameter { Value = clientId });
                 snapshot.Parameters.Add(new NpgsqlParameter { Value = lastSeq });
-                snapshot.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(after, DomainSerialization.Options), NpgsqlDbType = NpgsqlDbType.Jsonb });
+                snapshot.Parameters.Add(new NpgsqlParameter { Value = Snapshot(after), NpgsqlDbType = NpgsqlDbType.Jsonb });
                 await snapshot.ExecuteNonQueryAsync(cancellationToken);
             }
             await transaction.CommitAsync(cancellationToken);
@@ -150,6 +152,15 @@ public sealed class PostgresRecordJournal(NpgsqlDataSource database, GroupCommit
             throw new JournalConflictException(clientId, firstSeq);
         }
     }
+
+    /// <summary>
+    /// A record as its snapshot stores it: the client and the history, which is all a record is rebuilt from. The
+    /// current state a record's JSON also carries for readers would be read and thrown away on every load.
+    /// </summary>
+    private static string Snapshot(CareRecord record) =>
+        JsonSerializer.Serialize(new StoredRecord(record.ClientId, record.History), DomainSerialization.Options);
+
+    private sealed record StoredRecord(string ClientId, ImmutableList<RecordEntry> History);
 
     private static NpgsqlBatchCommand Command(string sql, string clientId)
     {
