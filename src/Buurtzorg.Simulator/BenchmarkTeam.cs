@@ -1,6 +1,7 @@
 using Buurtzorg.Api.Security;
 using Buurtzorg.Api.V1;
 using Buurtzorg.Grains.Security;
+using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Grpc.Net.Client;
 
@@ -17,6 +18,18 @@ public sealed record BenchmarkTeam(string TeamId, IReadOnlyList<(string ClientId
 
     public static Metadata As(TokenIssuer tokens, Role role, string? teamId = null) =>
         new() { { "authorization", $"Bearer {tokens.Mint($"simulator-{Caller.NameOf(role)}", role, teamId, TimeSpan.FromHours(2))}" } };
+
+    /// <summary>A half-hour visit by <paramref name="nurseId"/>, as the benchmarks record it.</summary>
+    public static RecordVisitRequest Visit(string clientId, string nurseId, DateTimeOffset start) => new()
+    {
+        RequestId = Guid.NewGuid().ToString(),
+        ClientId = clientId,
+        NurseId = nurseId,
+        Start = Timestamp.FromDateTimeOffset(start),
+        DurationMinutes = 30,
+        DirectCareMinutes = 24,
+        Note = "Benchmark visit.",
+    };
 
     public static async Task<BenchmarkTeam> Form(GrpcChannel channel, TokenIssuer tokens, Random random)
     {

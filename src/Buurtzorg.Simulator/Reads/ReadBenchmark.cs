@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using Buurtzorg.Api.Security;
 using Buurtzorg.Api.V1;
-using Google.Protobuf.WellKnownTypes;
+using Buurtzorg.Simulator.OrganisationDay;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
 
@@ -16,7 +16,7 @@ namespace Buurtzorg.Simulator.Reads;
 /// </summary>
 public sealed class ReadBenchmark(GrpcChannel channel, TokenIssuer tokens, int concurrency, TimeSpan duration, int visitsPerClient, int seed)
 {
-    public const string HealthCheck = "ceiling: health check";
+    private const string HealthCheck = Ceilings.HealthCheck;
     public const double PacedShare = 0.7;
 
     /// <summary>Runs the benchmark; the Markdown table and the number of calls that failed.</summary>
@@ -32,16 +32,7 @@ public sealed class ReadBenchmark(GrpcChannel channel, TokenIssuer tokens, int c
             for (var i = caller; i < visits; i += concurrency)
             {
                 var (clientId, nurseId) = team.Clients[i % team.Clients.Count];
-                await records.RecordVisitAsync(new RecordVisitRequest
-                {
-                    RequestId = Guid.NewGuid().ToString(),
-                    ClientId = clientId,
-                    NurseId = nurseId,
-                    Start = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddHours(-2)),
-                    DurationMinutes = 30,
-                    DirectCareMinutes = 24,
-                    Note = "Benchmark visit.",
-                }, team.Nurse);
+                await records.RecordVisitAsync(BenchmarkTeam.Visit(clientId, nurseId, DateTimeOffset.UtcNow.AddHours(-2)), team.Nurse);
             }
         }));
 
