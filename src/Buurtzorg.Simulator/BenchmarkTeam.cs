@@ -19,6 +19,17 @@ public sealed record BenchmarkTeam(string TeamId, IReadOnlyList<(string ClientId
     public static Metadata As(TokenIssuer tokens, Role role, string? teamId = null) =>
         new() { { "authorization", $"Bearer {tokens.Mint($"simulator-{Caller.NameOf(role)}", role, teamId, TimeSpan.FromHours(2))}" } };
 
+    /// <summary>A full-time registered nurse with the skills the benchmarks' care plans need.</summary>
+    public static RegisterNurseRequest Registrant(string requestId, string displayName) => new()
+    {
+        RequestId = requestId,
+        DisplayName = displayName,
+        Role = NurseRole.RegisteredNurse,
+        NmcPin = "12A3456B",
+        ContractedHoursPerWeek = 37.5,
+        Skills = { Skill.WoundCare, Skill.PersonalCare },
+    };
+
     /// <summary>A half-hour visit by <paramref name="nurseId"/>, as the benchmarks record it.</summary>
     public static RecordVisitRequest Visit(string clientId, string nurseId, DateTimeOffset start) => new()
     {
@@ -43,15 +54,7 @@ public sealed record BenchmarkTeam(string TeamId, IReadOnlyList<(string ClientId
         var nurse = As(tokens, Role.Nurse, team.TeamId);
         for (var n = 0; n < Nurses; n++)
         {
-            var member = (await nurses.RegisterNurseAsync(new RegisterNurseRequest
-            {
-                RequestId = $"bench-{run}-nurse-{n}",
-                DisplayName = $"Benchmark nurse {n}",
-                Role = NurseRole.RegisteredNurse,
-                NmcPin = "12A3456B",
-                ContractedHoursPerWeek = 37.5,
-                Skills = { Skill.WoundCare, Skill.PersonalCare },
-            }, office)).Nurse;
+            var member = (await nurses.RegisterNurseAsync(Registrant($"bench-{run}-nurse-{n}", $"Benchmark nurse {n}"), office)).Nurse;
             await teams.JoinTeamAsync(new JoinTeamRequest { RequestId = $"bench-{run}-join-{n}", TeamId = team.TeamId, NurseId = member.NurseId }, nurse);
         }
         var clients = new List<(string, string)>();

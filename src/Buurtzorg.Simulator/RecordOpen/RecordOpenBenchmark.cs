@@ -91,15 +91,7 @@ public sealed class RecordOpenBenchmark(GrpcChannel channel, TokenIssuer tokens,
         string? first = null;
         for (var n = 0; n < 4; n++)
         {
-            var member = (await _nurses.RegisterNurseAsync(new RegisterNurseRequest
-            {
-                RequestId = $"open-{_run}-nurse-{n}",
-                DisplayName = $"Record-open nurse {n}",
-                Role = NurseRole.RegisteredNurse,
-                NmcPin = "12A3456B",
-                ContractedHoursPerWeek = 37.5,
-                Skills = { Skill.WoundCare, Skill.PersonalCare },
-            }, office)).Nurse;
+            var member = (await _nurses.RegisterNurseAsync(BenchmarkTeam.Registrant($"open-{_run}-nurse-{n}", $"Record-open nurse {n}"), office)).Nurse;
             first ??= member.NurseId;
             await _teams.JoinTeamAsync(new JoinTeamRequest { RequestId = $"open-{_run}-join-{n}", TeamId = team.TeamId, NurseId = member.NurseId }, As(member.NurseId, Role.Nurse, team.TeamId));
         }
