@@ -50,9 +50,9 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
             case RpcException:
                 return null;
             case CareRuleException rule:
-                return Refused(rule.Violation, rule.Message, rule.Reason);
+                return Refused(rule.Violation, rule.Message, InContract(rule.Reason, method));
             case RuleRefusedException refused:
-                return Refused(refused.Violation, refused.Message, refused.Reason);
+                return Refused(refused.Violation, refused.Message, InContract(refused.Reason, method));
             case StorageUnavailableException unavailable:
                 LogUnavailable(logger, method, nameof(StorageUnavailableException));
                 return new RpcException(new Status(StatusCode.Unavailable, unavailable.Message));
@@ -81,6 +81,17 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
         return false;
     }
 
+    /// <summary>
+    /// Only reasons the contract names reach an app; a code the protos do not list is a defect of ours (a test scans
+    /// the sources for them), logged and left out rather than sent as a value no app can know.
+    /// </summary>
+    private string? InContract(string? reason, string method)
+    {
+        if (reason is null || RefusalReasons.InContract.Contains(reason)) return reason;
+        LogUnknownReason(logger, method, reason);
+        return null;
+    }
+
     private static RpcException Refused(RuleViolation violation, string message, string? reason)
     {
         var code = violation switch
@@ -98,6 +109,9 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} could not reach a grain ({ExceptionType}); answered UNAVAILABLE")]
     private static partial void LogUnavailable(ILogger logger, string method, string exceptionType);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Method} refused with reason {Reason}, which common.proto does not list")]
+    private static partial void LogUnknownReason(ILogger logger, string method, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Method} failed with {ExceptionType}; answered INTERNAL\n{StackTrace}")]
     private static partial void LogFailure(ILogger logger, string method, string? exceptionType, string? stackTrace);

@@ -120,7 +120,7 @@ public sealed class NodeTooling : IAsyncLifetime
         lock (output) return output.ToString();
     }
 
-    private static string FindRepositoryRoot()
+    internal static string FindRepositoryRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
