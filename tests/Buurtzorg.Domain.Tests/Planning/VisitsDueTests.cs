@@ -250,7 +250,7 @@ public sealed class VisitsDueTests
 
         var visits = DueOn(Monday, care);
 
-        Assert.Equal([90, 90, 30], visits.Select(v => v.DurationMinutes));
+        Assert.Equal([90, 90, 30], visits.Select(v => v.DurationMinutes).OrderDescending());
         Assert.Equal(7, visits.Sum(v => v.Care.Count));
         Assert.All(visits, v => Assert.True(v.DurationMinutes <= VisitsDue.MaxCombinedMinutes));
     }
