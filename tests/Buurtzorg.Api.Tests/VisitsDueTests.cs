@@ -20,14 +20,22 @@ public sealed class VisitsDueTests(ApiHost host) : IClassFixture<ApiHost>
     private readonly Dictionary<string, string> _ulcers = [];
 
     private void ClockAt(DateOnly day, int hour, int minute = 0) =>
-        host.Services.GetRequiredService<CareClock>().Set(new DateTimeOffset(day.ToDateTime(new TimeOnly(hour, minute)), TimeSpan.Zero));
+        host.Services.GetRequiredService<CareClock>().Set(At(day, hour, minute));
+
+    private static DateTimeOffset At(DateOnly day, int hour, int minute = 0) =>
+        new(day.ToDateTime(new TimeOnly(hour, minute)), TimeSpan.Zero);
+
+    private static VisitFrequency Daily => new() { Times = 1, Period = FrequencyPeriod.Day };
+
+    private static VisitFrequency Weekly => new() { Times = 1, Period = FrequencyPeriod.Week };
 
     private static string Date(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static DateOnly DaysAhead(int days) => DateOnly.FromDateTime(DateTime.UtcNow).AddDays(days);
 
     /// <summary>Care for the client's leg ulcer (the problem noted with the first care added).</summary>
-    private async Task AddCare(CaseloadEntry client, VisitFrequency frequency, TimeWindow window, int minutes, int count = 1)
+    private async Task AddCare(
+        CaseloadEntry client, VisitFrequency frequency, TimeWindow window, int minutes, int count = 1)
     {
         var problemId = _ulcers.TryGetValue(client.ClientId, out var known) ? known
             : _ulcers[client.ClientId] = (await _app.AddSkinProblem(client, "leg ulcer")).ProblemId;
@@ -51,8 +59,10 @@ public sealed class VisitsDueTests(ApiHost host) : IClassFixture<ApiHost>
     }
 
     private static async Task<List<DueVisit>> DueOf(TeamApp planner, string teamId, DateOnly day, string clientId) =>
-        [.. (await planner.Planning.GetVisitsDueAsync(new GetVisitsDueRequest { TeamId = teamId, Day = Date(day) })).Visits
-            .Where(v => v.ClientId == clientId)];
+        [.. (await VisitsDue(planner, teamId, day)).Where(v => v.ClientId == clientId)];
+
+    private static async Task<IList<DueVisit>> VisitsDue(TeamApp planner, string teamId, DateOnly day) =>
+        (await planner.Planning.GetVisitsDueAsync(new GetVisitsDueRequest { TeamId = teamId, Day = Date(day) })).Visits;
 
     [Fact]
     public async Task A_once_a_week_afternoon_visit_is_carried_over_to_the_next_day_only_once_its_window_has_closed()
@@ -61,7 +71,7 @@ public sealed class VisitsDueTests(ApiHost host) : IClassFixture<ApiHost>
         ClockAt(monday, 10);
         var team = await _app.TeamWithNurses(2);
         var client = await _app.Admitted(team.TeamId);
-        await AddCare(client, new VisitFrequency { Times = 1, Period = FrequencyPeriod.Week }, TimeWindow.Afternoon, 30);
+        await AddCare(client, Weekly, TimeWindow.Afternoon, 30);
         var planner = _app.As(new Caller(client.NamedNurseId, Role.Nurse, team.TeamId));
 
         // Mid-afternoon the visit is due today, and tomorrow's list carries nothing over while today's window is open.
@@ -90,7 +100,7 @@ public sealed class VisitsDueTests(ApiHost host) : IClassFixture<ApiHost>
         ClockAt(day.AddDays(-1), 10);
         var team = await _app.TeamWithNurses(2);
         var client = await _app.Admitted(team.TeamId);
-        await AddCare(client, new VisitFrequency { Times = 1, Period = FrequencyPeriod.Day }, TimeWindow.Morning, 30, count: 7);
+        await AddCare(client, Daily, TimeWindow.Morning, 30, count: 7);
         var planner = _app.As(new Caller(client.NamedNurseId, Role.Nurse, team.TeamId));
 
         var visits = await DueOf(planner, team.TeamId, day, client.ClientId);
@@ -109,13 +119,19 @@ public sealed class VisitsDueTests(ApiHost host) : IClassFixture<ApiHost>
         var team = await _app.TeamWithNurses(3);
         var first = await _app.Admitted(team.TeamId);
         var second = await _app.Admitted(team.TeamId);
-        await AddCare(first, new VisitFrequency { Times = 1, Period = FrequencyPeriod.Day }, TimeWindow.Morning, 30);
-        await AddCare(second, new VisitFrequency { Times = 1, Period = FrequencyPeriod.Day }, TimeWindow.Morning, 30);
-        await AddCare(second, new VisitFrequency { Times = 1, Period = FrequencyPeriod.Week }, TimeWindow.Afternoon, 45);
+        await AddCare(first, Daily, TimeWindow.Morning, 30);
+        await AddCare(second, Daily, TimeWindow.Morning, 30);
+        await AddCare(second, Weekly, TimeWindow.Afternoon, 45);
         var onCall = first.NamedNurseId;
         var nurse = _app.As(new Caller(onCall, Role.Nurse, team.TeamId));
         ClockAt(night, 19);
-        await nurse.OnCall.SetOnCallAsync(new SetOnCallRequest { RequestId = NewRequest(), TeamId = team.TeamId, Night = Date(night), NurseId = onCall });
+        await nurse.OnCall.SetOnCallAsync(new SetOnCallRequest
+        {
+            RequestId = NewRequest(),
+            TeamId = team.TeamId,
+            Night = Date(night),
+            NurseId = onCall,
+        });
 
         // Early next morning the on-call nurse logs a call that added a visit for the first client.
         ClockAt(morning, 6, 30);
@@ -124,15 +140,16 @@ public sealed class VisitsDueTests(ApiHost host) : IClassFixture<ApiHost>
             RequestId = NewRequest(),
             TeamId = team.TeamId,
             ClientId = first.ClientId,
-            At = Timestamp.FromDateTimeOffset(new DateTimeOffset(night.ToDateTime(new TimeOnly(22, 30)), TimeSpan.Zero)),
+            At = Timestamp.FromDateTimeOffset(At(night, 22, 30)),
             Outcome = TriageOutcome.NextDayVisitAdded,
             Note = "Dressing came loose; will see first thing.",
             NextDayWindow = TimeWindow.Morning,
             NextDayDurationMinutes = 20,
         });
 
-        var due = (await nurse.Planning.GetVisitsDueAsync(new GetVisitsDueRequest { TeamId = team.TeamId, Day = Date(morning) })).Visits;
-        var plan = (await nurse.Planning.ReviewDayAsync(new ReviewDayRequest { RequestId = NewRequest(), TeamId = team.TeamId, Day = Date(morning) })).Plan;
+        var due = await VisitsDue(nurse, team.TeamId, morning);
+        var plan = (await nurse.Planning.ReviewDayAsync(
+            new ReviewDayRequest { RequestId = NewRequest(), TeamId = team.TeamId, Day = Date(morning) })).Plan;
 
         var planned = plan.Assigned.Select(p => p.Visit.VisitId).Concat(plan.Unassigned.Select(u => u.Visit.VisitId));
         Assert.Equal(due.Select(v => v.VisitId).Order(StringComparer.Ordinal), planned.Order(StringComparer.Ordinal));

@@ -47,7 +47,8 @@ public static class VisitsDue
 
     /// <summary>The same from the parts of a record that matter: its active interventions and its recorded visits.</summary>
     public static ImmutableList<DueVisit> For(
-        string clientId, IEnumerable<Intervention> interventions, IEnumerable<Visit> visits, DateOnly day, DateTimeOffset now)
+        string clientId, IEnumerable<Intervention> interventions, IEnumerable<Visit> visits, DateOnly day,
+        DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(interventions);
         ArgumentNullException.ThrowIfNull(visits);
@@ -66,11 +67,12 @@ public static class VisitsDue
             foreach (var (from, to, k) in slices)
                 care.Add(new(new(DueOrigin.Scheduled, intervention.InterventionId, null, day, intervention.DurationMinutes),
                     intervention.TimeWindow, from, to, intervention.Skills, $"{intervention.InterventionId}#{k}"));
-            if (slices.Count == 0 && MissedOn(intervention, yesterday, now, doneYesterday.GetValueOrDefault(intervention.InterventionId)))
+            var id = intervention.InterventionId;
+            if (slices.Count == 0 && MissedOn(intervention, yesterday, now, doneYesterday.GetValueOrDefault(id)))
             {
                 var (from, to) = Window(intervention.TimeWindow);
-                care.Add(new(new(DueOrigin.CarriedOver, intervention.InterventionId, null, yesterday, intervention.DurationMinutes),
-                    intervention.TimeWindow, from, to, intervention.Skills, $"{intervention.InterventionId}@{yesterday:yyyy-MM-dd}"));
+                care.Add(new(new(DueOrigin.CarriedOver, id, null, yesterday, intervention.DurationMinutes),
+                    intervention.TimeWindow, from, to, intervention.Skills, $"{id}@{yesterday:yyyy-MM-dd}"));
             }
         }
         return Combine(clientId, day, care);
@@ -181,7 +183,8 @@ public static class VisitsDue
         // Care due any time of the day rides along with the client's earliest other visit when it fits there.
         foreach (var anyTime in drafts.Where(d => d.IsWholeDay).ToList())
         {
-            var host = drafts.Where(d => !d.IsWholeDay).OrderBy(d => d.From).ThenBy(d => d.To).FirstOrDefault(d => d.Fits(anyTime.Minutes));
+            var host = drafts.Where(d => !d.IsWholeDay).OrderBy(d => d.From).ThenBy(d => d.To)
+                .FirstOrDefault(d => d.Fits(anyTime.Minutes));
             if (host is null) continue;
             host.Care.AddRange(anyTime.Care);
             drafts.Remove(anyTime);

@@ -97,7 +97,8 @@ internal static class TeamDayGenerator
 
         var history = RecordedHistory(rng, team, interventions, day);
         var visits = interventions
-            .SelectMany(kv => VisitsDue.For(kv.Key, kv.Value, history.GetValueOrDefault(kv.Key, []), day, MorningOf(day)))
+            .SelectMany(kv =>
+                VisitsDue.For(kv.Key, kv.Value, history.GetValueOrDefault(kv.Key, []), day, MorningOf(day)))
             .ToImmutableList();
         var recent = history.SelectMany(kv => kv.Value.Select(v => new RecentVisit(kv.Key, v.NurseId, DateOnly.FromDateTime(v.Start.DateTime))))
             .ToImmutableList();

@@ -11,7 +11,7 @@ namespace Buurtzorg.Domain.Tests.Planning;
 
 public sealed class VisitsDueTests
 {
-    /// <summary>The morning review: 07:00 on the day, after yesterday's windows closed and before today's open.</summary>
+    /// <summary>The morning review: 07:00, after yesterday's windows closed and before today's open.</summary>
     private static DateTimeOffset ReviewOf(DateOnly day) => At(day, 7);
 
     private static ImmutableList<DueVisit> DueOn(DateOnly day, params Intervention[] interventions) =>
@@ -143,7 +143,8 @@ public sealed class VisitsDueTests
     public void Three_times_a_week_done_on_its_days_is_listed_on_those_three_days_only()
     {
         var dressing = Intervention("int-a", Weekly(3), started: At(Monday, 7)); // Monday, Wednesday, Friday
-        var done = Enumerable.Range(0, 3).Select(i => Done($"v{i}", At(Monday.AddDays(2 * i), 10), interventions: "int-a")).ToArray();
+        var done = Enumerable.Range(0, 3)
+            .Select(i => Done($"v{i}", At(Monday.AddDays(2 * i), 10), interventions: "int-a")).ToArray();
 
         var listed = Enumerable.Range(0, 7).Select(Monday.AddDays)
             .Where(d => VisitsDue.For("c1", [dressing], done, d, ReviewOf(d)).Count > 0).Select(d => d.DayOfWeek);
@@ -246,7 +247,7 @@ public sealed class VisitsDueTests
     [Fact]
     public void Many_small_interventions_in_one_window_make_several_visits_of_at_most_ninety_minutes()
     {
-        var care = Enumerable.Range(1, 7).Select(i => Intervention($"int-{i}", Daily(), TimeWindow.Morning, 30)).ToArray();
+        var care = Enumerable.Range(1, 7).Select(i => Intervention($"int-{i}", Daily(), TimeWindow.Morning)).ToArray();
 
         var visits = DueOn(Monday, care);
 
@@ -263,7 +264,7 @@ public sealed class VisitsDueTests
 
         var visits = DueOn(Monday, bath, drops);
 
-        Assert.Equal([(120, 1), (10, 1)], visits.Select(v => (v.DurationMinutes, v.Care.Count)).OrderByDescending(v => v.DurationMinutes));
+        Assert.Equal([(120, 1), (10, 1)], visits.Select(v => (v.DurationMinutes, v.Care.Count)).OrderDescending());
     }
 
     [Fact]
@@ -282,9 +283,11 @@ public sealed class VisitsDueTests
     {
         var team = OnCallStory.Team();
         var review = OnCallStory.Book()
-            .Log("call-1", At(Tuesday, 2), outcome: TriageOutcome.NextDayVisitAdded, nextDayVisit: new(TimeWindow.Morning, 20, Skills(Skill.WoundCare)))
+            .Log("call-1", At(Tuesday, 2), outcome: TriageOutcome.NextDayVisitAdded,
+                nextDayVisit: new(TimeWindow.Morning, 20, Skills(Skill.WoundCare)))
             .Review(Monday, []);
-        var fromCarePlans = DueOn(Tuesday, Intervention("int-a", Daily(2), TimeWindow.Any, 20), Intervention("int-b", Weekly(3), TimeWindow.Morning));
+        var fromCarePlans = DueOn(
+            Tuesday, Intervention("int-a", Daily(2), TimeWindow.Any, 20), Intervention("int-b", Weekly(3), TimeWindow.Morning));
         var followUp = VisitsDue.FollowUp(review.NextDayVisits.Single());
 
         var listed = VisitsDue.OfTeamDay(fromCarePlans, review);
@@ -304,7 +307,8 @@ public sealed class VisitsDueTests
 
         Assert.Equal(DueOn(Monday, dressing).Single().VisitId, DueOn(Monday, dressing).Single().VisitId);
         Assert.NotEqual(DueOn(Monday, dressing).Single().VisitId, DueOn(Tuesday, dressing).Single().VisitId);
-        Assert.NotEqual(DueOn(Monday, dressing).Single().VisitId, VisitsDue.For("c2", [dressing], [], Monday, ReviewOf(Monday)).Single().VisitId);
+        var otherClients = VisitsDue.For("c2", [dressing], [], Monday, ReviewOf(Monday));
+        Assert.NotEqual(DueOn(Monday, dressing).Single().VisitId, otherClients.Single().VisitId);
         Assert.Matches("^visit-[0-9a-f]{16}$", DueOn(Monday, dressing).Single().VisitId);
     }
 
