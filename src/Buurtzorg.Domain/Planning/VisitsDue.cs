@@ -21,8 +21,8 @@ namespace Buurtzorg.Domain.Planning;
 /// <item>Carried over: a missed occurrence is due again on the next day only, once, in the intervention's whole
 /// window, and not when the intervention is due that day anyway (that day's own occurrence does the care; nobody
 /// gives yesterday's dressing twice). Missed again, it is not carried further: the next occurrence comes as planned.
-/// So a once-a-week visit is listed on its day and, when missed, on the day after — never on a third day — and a
-/// visit due tomorrow is never carried over from today while today's window is still open.</item>
+/// So a once-a-week visit is listed on its day and, when missed, on the day after — never on a third day — and
+/// today's visit is not carried over to tomorrow's list while its window is still open.</item>
 /// <item>Combined: care of one client in the same concrete window joins one visit (one trip instead of two) while
 /// the total fits the window and lasts at most <see cref="MaxCombinedMinutes"/>, a visit one nurse can take; a piece
 /// of care longer than that is a visit of its own. Care due "any time" (the whole service day) then joins the
