@@ -97,8 +97,11 @@ public sealed class ClientGrain(
     public Task<ClientDay> Day(DateOnly day)
     {
         var record = Record;
+        // What is missed depends on the moment: the care clock's local time, once it gives one, goes here.
+        var now = clock.GetUtcNow();
         return Task.FromResult(new ClientDay(
-            Domain.Planning.VisitsDue.For(record, day), Domain.Planning.RecentVisit.From(record), Domain.OnCall.OutOfHoursVisit.From(record)));
+            Domain.Planning.VisitsDue.For(record, day, now), Domain.Planning.RecentVisit.From(record),
+            Domain.OnCall.OutOfHoursVisit.From(record)));
     }
 
     public Task<IReadOnlyDictionary<string, int>> VisitsByNurse() =>

@@ -31,15 +31,14 @@ public sealed class TeamDayGrain(
 
     public async Task<IReadOnlyList<DueVisit>> VisitsDue()
     {
-        var (_, days) = await Gather();
-        return days.SelectMany(d => d.Due).ToList();
+        var (_, days, lastNight) = await Gather();
+        return Domain.Planning.VisitsDue.OfTeamDay(days.SelectMany(d => d.Due), lastNight);
     }
 
     public async Task<DayPlan> Review(string requestId)
     {
         if (state.State.Requests.Contains(requestId) && state.State.Plan is { } done) return done;
-        var (team, days) = await Gather();
-        var lastNight = await GrainFactory.GetGrain<IOnCallGrain>(TeamId).Review(Day.AddDays(-1));
+        var (team, days, lastNight) = await Gather();
         var plan = DayPlanner.Plan(team, DutyRota.Default(team, Day), days.SelectMany(d => d.Due), days.SelectMany(d => d.Recent), lastNight);
         await Save(requestId, plan);
         return plan;
@@ -59,11 +58,16 @@ public sealed class TeamDayGrain(
     private DayPlan Current => state.State.Plan
         ?? throw CareRuleException.NotFound("The day has not been reviewed yet: review the caseload to plan it.");
 
-    private async Task<(Domain.Teams.Team Team, ClientDay[] Days)> Gather()
+    /// <summary>
+    /// What the day is planned from, read the same way for the list of visits due and for the review, so the two
+    /// always agree: the team, each client's day, and the night before (whose calls may have added visits).
+    /// </summary>
+    private async Task<(Domain.Teams.Team Team, ClientDay[] Days, Domain.OnCall.NightReview LastNight)> Gather()
     {
         var team = await GrainFactory.GetGrain<ITeamGrain>(TeamId).Get();
         var days = await Task.WhenAll(team.Caseload.Select(c => GrainFactory.GetGrain<IClientGrain>(c.ClientId).Day(Day)));
-        return (team, days);
+        var lastNight = await GrainFactory.GetGrain<IOnCallGrain>(TeamId).Review(Day.AddDays(-1));
+        return (team, days, lastNight);
     }
 
     private Task Save(string requestId, DayPlan plan) =>

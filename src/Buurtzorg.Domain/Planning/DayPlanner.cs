@@ -48,7 +48,8 @@ public static class DayPlanner
 
     /// <summary>
     /// Plans the rota's day. <paramref name="lastNight"/>, the review of the night before, adds the next-day visits its
-    /// calls asked for and travels with the plan so the team sees the night at its review.
+    /// calls asked for and travels with the plan so the team sees the night at its review. The visits planned are
+    /// <see cref="VisitsDue.OfTeamDay"/>: the list the team is shown as due.
     /// </summary>
     public static DayPlan Plan(
         Team team, DutyRota rota, IEnumerable<DueVisit> visits, IEnumerable<RecentVisit> recentVisits,
@@ -64,10 +65,9 @@ public static class DayPlanner
         if (lastNight is not null && lastNight.Night.AddDays(1) != day)
             throw CareRuleException.Invalid("The night review given is not of the night before the planned day.");
 
-        var due = visits.Concat(lastNight?.NextDayVisits.Select(VisitsDue.FollowUp) ?? []).ToList();
+        var due = VisitsDue.OfTeamDay(visits, lastNight).ToList();
         if (due.Exists(v => v.Day != day)) throw CareRuleException.Invalid("Every visit to plan must be due on the planned day.");
         if (due.Exists(v => v.DurationMinutes <= 0)) throw CareRuleException.Invalid("Every visit to plan lasts at least a minute.");
-        due = [.. due.DistinctBy(v => v.VisitId, StringComparer.Ordinal)];
 
         var onLeave = duties.Duties.Where(d => team.Member(d.NurseId)!.IsOnLeave(day)).Select(d => d.NurseId).ToImmutableList();
         var onDuty = duties.Duties.Where(d => !onLeave.Contains(d.NurseId)).ToList();

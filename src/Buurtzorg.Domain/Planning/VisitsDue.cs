@@ -6,7 +6,8 @@ using Buurtzorg.Domain.Records;
 namespace Buurtzorg.Domain.Planning;
 
 /// <summary>
-/// The visits a client's care plan makes due on a day.
+/// The visits a client's care plan makes due on a day, as the team sees them at a moment, <c>now</c>: the
+/// organisation's local wall-clock time, read as written (as the care record reads its timestamps).
 /// <list type="bullet">
 /// <item>Daily frequencies: n occurrences every day, the window cut into n equal slices (twice daily "any time" is
 /// 08:00–14:00 and 14:00–20:00), so the occurrences are spread over the day.</item>
@@ -14,47 +15,50 @@ namespace Buurtzorg.Domain.Planning;
 /// ⌊7k/n⌋ of each week counted from that day (three a week started on a Monday: Monday, Wednesday, Friday). Above
 /// seven a week, some days get two, which share the window like a daily frequency.</item>
 /// <item>On the day an intervention starts, only occurrences whose window ends after its start are due.</item>
-/// <item>Carried over: an occurrence due in the last <c>carryOverDays</c> days (2 by default) that no visit listing the
-/// intervention made up (visits settle the oldest outstanding occurrence first; out-of-hours visits count) is due
-/// again today in the intervention's whole window, at most once, and only on a day the intervention is not due
-/// anyway: today's own occurrence does that care, and nobody gives yesterday's dressing twice.</item>
-/// <item>Combined: care of one client in the same concrete window joins one visit while the total fits the window
-/// (one trip instead of two); care due "any time" (the whole service day) then joins the client's earliest other visit
-/// of the day if it fits there.</item>
+/// <item>Missed: an occurrence is missed once its window has closed (at or before <c>now</c>) with no visit that day
+/// listing the intervention (out-of-hours visits count). While its window is open, or still ahead, it is not missed.
+/// </item>
+/// <item>Carried over: a missed occurrence is due again on the next day only, once, in the intervention's whole
+/// window, and not when the intervention is due that day anyway (that day's own occurrence does the care; nobody
+/// gives yesterday's dressing twice). Missed again, it is not carried further: the next occurrence comes as planned.
+/// So a once-a-week visit is listed on its day and, when missed, on the day after — never on a third day — and
+/// today's visit is not carried over to tomorrow's list while its window is still open.</item>
+/// <item>Combined: care of one client in the same concrete window joins one visit (one trip instead of two) while
+/// the total fits the window and lasts at most <see cref="MaxCombinedMinutes"/>, a visit one nurse can take; a piece
+/// of care longer than that is a visit of its own. Care due "any time" (the whole service day) then joins the
+/// client's earliest other visit of the day within the same limits.</item>
 /// </list>
+/// Each occurrence due on a day is in exactly one of the day's visits.
 /// </summary>
 public static class VisitsDue
 {
-    public const int DefaultCarryOverDays = 2;
-    public const int MaxCarryOverDays = 7;
+    /// <summary>The longest visit that combining care makes (one piece of care may be longer, alone).</summary>
+    public const int MaxCombinedMinutes = 90;
 
     /// <summary>A follow-up visit the on-call nurse adds for the morning has this duration unless they say otherwise.</summary>
     public const int DefaultFollowUpMinutes = 30;
 
-    public static ImmutableList<DueVisit> For(CareRecord record, DateOnly day, int carryOverDays = DefaultCarryOverDays)
+    /// <summary>The visits due on <paramref name="day"/> as they stand at <paramref name="now"/> (local time).</summary>
+    public static ImmutableList<DueVisit> For(CareRecord record, DateOnly day, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(record);
-        return record.IsOnCaseload ? For(record.ClientId, record.Interventions, record.Visits, day, carryOverDays) : [];
+        return record.IsOnCaseload ? For(record.ClientId, record.Interventions, record.Visits, day, now) : [];
     }
 
     /// <summary>The same from the parts of a record that matter: its active interventions and its recorded visits.</summary>
     public static ImmutableList<DueVisit> For(
         string clientId, IEnumerable<Intervention> interventions, IEnumerable<Visit> visits, DateOnly day,
-        int carryOverDays = DefaultCarryOverDays)
+        DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(interventions);
         ArgumentNullException.ThrowIfNull(visits);
-        if (carryOverDays is < 0 or > MaxCarryOverDays)
-            throw CareRuleException.Invalid($"Missed visits carry over 0 to {MaxCarryOverDays} days.");
 
-        var done = new Dictionary<(string, DateOnly), int>();
-        foreach (var visit in visits)
-        {
-            var on = ServiceHours.DateOf(visit.Start);
-            if (on >= day || on < day.AddDays(-carryOverDays)) continue;
-            foreach (var id in visit.InterventionsDone.Distinct(StringComparer.Ordinal))
-                done[(id, on)] = done.GetValueOrDefault((id, on)) + 1;
-        }
+        var yesterday = day.AddDays(-1);
+        var doneYesterday = visits
+            .Where(v => ServiceHours.DateOf(v.Start) == yesterday)
+            .SelectMany(v => v.InterventionsDone.Distinct(StringComparer.Ordinal))
+            .CountBy(id => id, StringComparer.Ordinal)
+            .ToDictionary(StringComparer.Ordinal);
 
         var care = new List<Occurrence>();
         foreach (var intervention in interventions.OrderBy(i => i.InterventionId, StringComparer.Ordinal))
@@ -63,14 +67,27 @@ public static class VisitsDue
             foreach (var (from, to, k) in slices)
                 care.Add(new(new(DueOrigin.Scheduled, intervention.InterventionId, null, day, intervention.DurationMinutes),
                     intervention.TimeWindow, from, to, intervention.Skills, $"{intervention.InterventionId}#{k}"));
-            if (slices.Count == 0 && OldestMissed(intervention, day, carryOverDays, done) is { } missedOn)
+            var id = intervention.InterventionId;
+            if (slices.Count == 0 && MissedOn(intervention, yesterday, now, doneYesterday.GetValueOrDefault(id)))
             {
                 var (from, to) = Window(intervention.TimeWindow);
-                care.Add(new(new(DueOrigin.CarriedOver, intervention.InterventionId, null, missedOn, intervention.DurationMinutes),
-                    intervention.TimeWindow, from, to, intervention.Skills, $"{intervention.InterventionId}@{missedOn:yyyy-MM-dd}"));
+                care.Add(new(new(DueOrigin.CarriedOver, id, null, yesterday, intervention.DurationMinutes),
+                    intervention.TimeWindow, from, to, intervention.Skills, $"{id}@{yesterday:yyyy-MM-dd}"));
             }
         }
         return Combine(clientId, day, care);
+    }
+
+    /// <summary>
+    /// A team's visits due on a day: those its clients' care plans make due and the next-day visits the calls of the
+    /// night before added, each once. What the team is shown (<c>GetVisitsDue</c>) and what the day planner plans
+    /// (<c>ReviewDay</c>) are this one list.
+    /// </summary>
+    public static ImmutableList<DueVisit> OfTeamDay(IEnumerable<DueVisit> fromCarePlans, NightReview? lastNight)
+    {
+        ArgumentNullException.ThrowIfNull(fromCarePlans);
+        return [.. fromCarePlans.Concat(lastNight?.NextDayVisits.Select(FollowUp) ?? [])
+            .DistinctBy(v => v.VisitId, StringComparer.Ordinal)];
     }
 
     /// <summary>How many times an intervention is due on a day (none before it started).</summary>
@@ -132,15 +149,14 @@ public static class VisitsDue
         return count;
     }
 
-    private static DateOnly? OldestMissed(Intervention intervention, DateOnly day, int carryOverDays, Dictionary<(string, DateOnly), int> done)
+    /// <summary>
+    /// Whether an occurrence of the intervention on <paramref name="on"/> was missed as of <paramref name="now"/>: its
+    /// window has closed and fewer visits that day did the care than it was due.
+    /// </summary>
+    private static bool MissedOn(Intervention intervention, DateOnly on, DateTimeOffset now, int done)
     {
-        var outstanding = new Queue<DateOnly>();
-        for (var on = day.AddDays(-carryOverDays); on < day; on = on.AddDays(1))
-        {
-            for (var k = Slices(intervention, on).Count; k > 0; k--) outstanding.Enqueue(on);
-            for (var n = done.GetValueOrDefault((intervention.InterventionId, on)); n > 0 && outstanding.Count > 0; n--) outstanding.Dequeue();
-        }
-        return outstanding.Count > 0 ? outstanding.Peek() : null;
+        var closed = Slices(intervention, on).Count(s => on.ToDateTime(ServiceHours.AtMinute(s.To)) <= now.DateTime);
+        return closed > done;
     }
 
     private sealed class Draft(Occurrence first)
@@ -150,7 +166,7 @@ public static class VisitsDue
         public int To { get; } = first.To;
         public List<Occurrence> Care { get; } = [first];
         public int Minutes => Care.Sum(c => c.Care.Minutes);
-        public bool Fits(Occurrence o) => Minutes + o.Care.Minutes <= To - From;
+        public bool Fits(int minutes) => Minutes + minutes <= Math.Min(To - From, MaxCombinedMinutes);
         public bool IsWholeDay => From == ServiceHours.MinuteOfDay(ServiceHours.Opens) && To == ServiceHours.MinuteOfDay(ServiceHours.Closes);
     }
 
@@ -159,7 +175,7 @@ public static class VisitsDue
         var drafts = new List<Draft>();
         foreach (var o in care.OrderBy(o => o.From).ThenBy(o => o.To).ThenBy(o => o.Key, StringComparer.Ordinal))
         {
-            var draft = drafts.Find(d => d.From == o.From && d.To == o.To && d.Fits(o));
+            var draft = drafts.Find(d => d.From == o.From && d.To == o.To && d.Fits(o.Care.Minutes));
             if (draft is null) drafts.Add(new Draft(o));
             else draft.Care.Add(o);
         }
@@ -167,7 +183,8 @@ public static class VisitsDue
         // Care due any time of the day rides along with the client's earliest other visit when it fits there.
         foreach (var anyTime in drafts.Where(d => d.IsWholeDay).ToList())
         {
-            var host = drafts.Where(d => !d.IsWholeDay).OrderBy(d => d.From).ThenBy(d => d.To).FirstOrDefault(d => d.Minutes + anyTime.Minutes <= d.To - d.From);
+            var host = drafts.Where(d => !d.IsWholeDay).OrderBy(d => d.From).ThenBy(d => d.To)
+                .FirstOrDefault(d => d.Fits(anyTime.Minutes));
             if (host is null) continue;
             host.Care.AddRange(anyTime.Care);
             drafts.Remove(anyTime);

@@ -241,7 +241,7 @@ public sealed class DayPlannerTests
         var team = TeamOf([Nurse("anna", Skill.WoundCare), Nurse("bea", Skill.WoundCare)], Client("c1", "anna", "bea"));
         var interventions = new[] { Intervention("int-a", Daily(2), TimeWindow.Any, 20), Intervention("int-b", Weekly(3), TimeWindow.Morning, 30) };
 
-        var due = VisitsDue.For("c1", interventions, [], Monday);
+        var due = VisitsDue.For("c1", interventions, [], Monday, SundayEvening);
         var plan = Plan(team, AllOnDuty(team), due);
 
         Assert.Equal(3, plan.Assigned.Count); // insulin-like twice daily in two halves of the day, and the morning dressing

@@ -97,12 +97,16 @@ internal static class TeamDayGenerator
 
         var history = RecordedHistory(rng, team, interventions, day);
         var visits = interventions
-            .SelectMany(kv => VisitsDue.For(kv.Key, kv.Value, history.GetValueOrDefault(kv.Key, []), day))
+            .SelectMany(kv =>
+                VisitsDue.For(kv.Key, kv.Value, history.GetValueOrDefault(kv.Key, []), day, MorningOf(day)))
             .ToImmutableList();
         var recent = history.SelectMany(kv => kv.Value.Select(v => new RecentVisit(kv.Key, v.NurseId, DateOnly.FromDateTime(v.Start.DateTime))))
             .ToImmutableList();
         return new TeamDay(seed, day, team, NewRota(rng, team, day, visits), visits, recent);
     }
+
+    /// <summary>The team lists a day's visits at 07:00 that morning, when the day before is over.</summary>
+    private static DateTimeOffset MorningOf(DateOnly day) => new(day.ToDateTime(new TimeOnly(7, 0)), TimeSpan.Zero);
 
     private static TeamMember NewMember(Random rng, string id, DateOnly day, DateTimeOffset joined)
     {
@@ -160,7 +164,7 @@ internal static class TeamDayGenerator
             {
                 var done = history.TryGetValue(clientId, out var list) ? list : history[clientId] = [];
                 var entry = team.CaseloadOf(clientId)!;
-                foreach (var due in VisitsDue.For(clientId, plan, done, on))
+                foreach (var due in VisitsDue.For(clientId, plan, done, on, MorningOf(on)))
                 {
                     if (rng.NextDouble() < 0.06) continue; // missed
                     var roll = rng.NextDouble();
