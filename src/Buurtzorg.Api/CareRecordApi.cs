@@ -52,7 +52,7 @@ public sealed class CareRecordApi(IGrainFactory grains, CareClock clock) : CareR
             Text.Required(request.Name, "Name"),
             Text.Optional(request.Contact, "Contact"),
             Wire.Enum<Records.ContactPreference>((int)request.ContactPreference, "contact_preference"),
-            Text.Optional(request.Note, "Note", Text.NoteMax));
+            Text.Optional(request.Note, "Note", Text.NoteMax, multiline: true));
         var record = await client.Append(entry);
         return new AddNetworkMemberResponse { Member = record.Network.First(m => m.MemberId == id).ToProto() };
     }
@@ -113,7 +113,7 @@ public sealed class CareRecordApi(IGrainFactory grains, CareClock clock) : CareR
             Ids.Parse(request.ProblemId, "problem_id"),
             Wire.Enum<Records.InterventionCategory>((int)request.Category, "category"),
             Text.Required(request.Target, "Target"),
-            Text.Optional(request.Detail, "Detail", CareRecordRules.DetailMax),
+            Text.Optional(request.Detail, "Detail", CareRecordRules.DetailMax, multiline: true),
             Wire.Enum<Records.CareType>((int)request.CareType, "care_type"),
             new Records.VisitFrequency(request.Frequency.Times, Wire.Enum<Records.FrequencyPeriod>((int)request.Frequency.Period, "frequency.period")),
             Wire.Enum<Records.TimeWindow>((int)request.TimeWindow, "time_window"),
@@ -161,7 +161,7 @@ public sealed class CareRecordApi(IGrainFactory grains, CareClock clock) : CareR
     public override async Task<AddNoteResponse> AddNote(AddNoteRequest request, ServerCallContext context)
     {
         var (client, id, by) = Write(request.RequestId, request.ClientId, request.RecordedBy, "note");
-        var record = await client.Append(new NoteAdded(id, Now, by, id, Text.Required(request.Text, "Note", Text.NoteMax)));
+        var record = await client.Append(new NoteAdded(id, Now, by, id, Text.Required(request.Text, "Note", Text.NoteMax, multiline: true)));
         return new AddNoteResponse { Note = record.Notes.FindLast(n => n.NoteId == id)!.ToProto() };
     }
 
@@ -205,7 +205,7 @@ public sealed class CareRecordApi(IGrainFactory grains, CareClock clock) : CareR
             request.Visit.Start, request.Visit.DurationMinutes, request.Visit.DirectCareMinutes, request.Visit.InterventionsDone,
             request.Visit.Note, request.Visit.OutOfHours) with
         { VisitId = old.VisitId },
-        (CorrectEntryRequest.ReplacementOneofCase.Note, NoteAdded old) => old with { Text = Text.Required(request.Note.Text, "Note", Text.NoteMax) },
+        (CorrectEntryRequest.ReplacementOneofCase.Note, NoteAdded old) => old with { Text = Text.Required(request.Note.Text, "Note", Text.NoteMax, multiline: true) },
         (CorrectEntryRequest.ReplacementOneofCase.Rating, RatingRecorded old) => old with
         {
             Rating = RecordMapping.FromProto(request.Rating.Rating_),
@@ -224,7 +224,7 @@ public sealed class CareRecordApi(IGrainFactory grains, CareClock clock) : CareR
             Name = Text.Required(request.NetworkMember.Name, "Name"),
             Contact = Text.Optional(request.NetworkMember.Contact, "Contact"),
             ContactPreference = Wire.Enum<Records.ContactPreference>((int)request.NetworkMember.ContactPreference, "network_member.contact_preference"),
-            Note = Text.Optional(request.NetworkMember.Note, "Note", Text.NoteMax),
+            Note = Text.Optional(request.NetworkMember.Note, "Note", Text.NoteMax, multiline: true),
         },
         _ => throw CareRuleException.Invalid("A correction must replace an entry with one of the same kind."),
     };
@@ -233,7 +233,7 @@ public sealed class CareRecordApi(IGrainFactory grains, CareClock clock) : CareR
         IReadOnlyCollection<string> interventions, string? note, bool outOfHours) =>
         new(id, Now, nurseId, id, nurseId, Wire.Instant(start, "start"), duration, direct,
             Wire.Bounded(interventions, "interventions_done", 50).Select(i => Ids.Parse(i, "interventions_done")).ToImmutableList(),
-            Text.Optional(note, "Visit note", Text.NoteMax), outOfHours);
+            Text.Optional(note, "Visit note", Text.NoteMax, multiline: true), outOfHours);
 
     private IClientGrain Client(string clientId) => grains.GetGrain<IClientGrain>(Ids.Parse(clientId, "client_id"));
 
