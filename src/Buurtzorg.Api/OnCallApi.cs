@@ -50,8 +50,9 @@ public sealed class OnCallApi(IGrainFactory grains, CareClock clock) : OnCallSer
         var client = grains.GetGrain<IClientGrain>(Ids.Parse(request.ClientId, "client_id"));
         var nurseId = Ids.Parse(request.NurseId, "nurse_id");
         var id = Ids.Derive("visit", requestId);
+        var note = Text.Optional(request.Note, "Visit note", Text.NoteMax, multiline: true);
         var visit = new VisitRecorded(id, clock.GetUtcNow(), nurseId, id, nurseId, Wire.Instant(request.Start, "start"), request.DurationMinutes,
-            request.DirectCareMinutes, [], Text.Optional(request.Note, "Visit note", Text.NoteMax, multiline: true), OutOfHours: true);
+            request.DirectCareMinutes, [], note, OutOfHours: true);
         var record = await client.Append(visit);
         return new RecordOutOfHoursVisitResponse { Visit = record.Visits.FindLast(v => v.VisitId == id)!.ToProto() };
     }

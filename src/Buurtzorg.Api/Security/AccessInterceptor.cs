@@ -1,4 +1,5 @@
 using Buurtzorg.Api.V1;
+using Buurtzorg.Domain.Common;
 using Buurtzorg.Grains.Security;
 using Google.Protobuf;
 using Grpc.Core;
@@ -101,7 +102,7 @@ public sealed class AccessInterceptor(CallerSeal seal) : Interceptor
         if (subject is null || roleName is null || !Caller.RoleNames.TryGetValue(roleName, out var role))
             throw new RpcException(new Status(StatusCode.PermissionDenied, "The token names no known role."));
         // The stated reason is kept in the client's audit trail, so it is checked as any text a caller sends.
-        var reason = Domain.Common.Text.Optional(context.RequestHeaders.GetValue(ReasonHeader), "The access reason", 500);
+        var reason = Text.Optional(context.RequestHeaders.GetValue(ReasonHeader), "The access reason", 500);
         return new Caller(subject, role, user.FindFirst(TokenIssuer.TeamClaim)?.Value, string.IsNullOrEmpty(reason) ? null : reason);
     }
 

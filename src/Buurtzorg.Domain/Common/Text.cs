@@ -37,7 +37,8 @@ public static class Text
     {
         if (string.IsNullOrEmpty(value)) return "";
         // Normalize would throw on a lone surrogate, so broken text is found first.
-        if (HasUnpairedSurrogate(value)) throw CareRuleException.Invalid($"{field} is not valid text (it holds a broken character).");
+        if (HasUnpairedSurrogate(value))
+            throw CareRuleException.Invalid($"{field} is not valid text (it holds a broken character).");
         var text = value.IsNormalized(NormalizationForm.FormC) ? value : value.Normalize(NormalizationForm.FormC);
         if (multiline) text = text.Replace("\r\n", "\n", StringComparison.Ordinal);
         foreach (var c in text)

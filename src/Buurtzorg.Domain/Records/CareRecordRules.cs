@@ -370,7 +370,7 @@ public static class CareRecordRules
         ProblemId = Ids.Parse(goal.ProblemId, "Problem id"),
         Description = Text.Required(goal.Description, "Goal description", GoalMax),
         AgreedBy = Known(goal.AgreedBy, "Agreed by"),
-        AgreedByName = Text.Required(goal.AgreedByName, "The name of whoever agreed the goal"),
+        AgreedByName = Text.Required(goal.AgreedByName, "Who agreed the goal"),
         AgreedOn = goal.AgreedOn == default ? throw CareRuleException.Invalid("The date the goal was agreed is required.") : goal.AgreedOn,
     };
 
@@ -378,8 +378,8 @@ public static class CareRecordRules
     {
         MemberId = Ids.Parse(member.MemberId, "Network member id"),
         Role = Known(member.Role, "Network role"),
-        Name = Text.Required(member.Name, "Name"),
-        Contact = Text.Optional(member.Contact, "Contact details"),
+        Name = Text.Required(member.Name, "Network member name"),
+        Contact = Text.Optional(member.Contact, "Network member contact"),
         ContactPreference = Known(member.ContactPreference, "Contact preference"),
         Note = Text.Optional(member.Note, "Network note", Text.NoteMax, multiline: true),
     };

@@ -85,7 +85,9 @@ public sealed class TextTests
     [Fact]
     public void A_CR_LF_line_break_in_a_note_is_stored_as_LF_and_a_lone_CR_is_refused()
     {
-        Assert.Equal("Line one\nLine two", Text.Required("Line one\r\nLine two", "Note", Text.NoteMax, multiline: true));
+        var stored = Text.Required("Line one\r\nLine two", "Note", Text.NoteMax, multiline: true);
+
+        Assert.Equal("Line one\nLine two", stored);
 
         // A carriage return alone returns a terminal to the start of the line, to print over what was there.
         Refused(() => Text.Required("Pain 7/10\rPain 0/10", "Note", Text.NoteMax, multiline: true));
@@ -140,6 +142,7 @@ public sealed class TextTests
         Assert.Equal("Bow East", Text.Required("  Bow East \n", "Team name", multiline: true));
         Assert.Null(Text.Optional(" \n\t ", "Note", Text.NoteMax, multiline: true));
         Assert.Null(Text.Optional(null, "Phone"));
-        Assert.Contains("is required", Refused(() => Text.Required("   ", "Team name")).Message, StringComparison.Ordinal);
+        var error = Refused(() => Text.Required("   ", "Team name"));
+        Assert.Contains("is required", error.Message, StringComparison.Ordinal);
     }
 }
