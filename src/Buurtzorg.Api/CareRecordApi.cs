@@ -49,10 +49,10 @@ public sealed class CareRecordApi(IGrainFactory grains, CareClock clock) : CareR
         var (client, id, by) = Write(request.RequestId, request.ClientId, request.RecordedBy, "net");
         var entry = new NetworkMemberAdded(id, Now, by, id,
             Wire.Enum<Records.NetworkRole>((int)request.Role, "role"),
-            Text.Required(request.Name, "Name"),
-            Text.Optional(request.Contact, "Contact"),
+            Text.Required(request.Name, "Network member name"),
+            Text.Optional(request.Contact, "Network member contact"),
             Wire.Enum<Records.ContactPreference>((int)request.ContactPreference, "contact_preference"),
-            Text.Optional(request.Note, "Note", Text.NoteMax));
+            Text.Optional(request.Note, "Network note", Text.NoteMax, multiline: true));
         var record = await client.Append(entry);
         return new AddNetworkMemberResponse { Member = record.Network.First(m => m.MemberId == id).ToProto() };
     }
@@ -97,9 +97,9 @@ public sealed class CareRecordApi(IGrainFactory grains, CareClock clock) : CareR
         var (client, id, by) = Write(request.RequestId, request.ClientId, request.RecordedBy, "goal");
         var entry = new GoalAgreed(id, Now, by, id,
             Ids.Parse(request.ProblemId, "problem_id"),
-            Text.Required(request.Description, "Goal", CareRecordRules.GoalMax),
+            Text.Required(request.Description, "Goal description", CareRecordRules.GoalMax),
             Wire.Enum<Records.AgreedBy>((int)request.AgreedBy, "agreed_by"),
-            Text.Required(request.AgreedByName, "Who agreed"),
+            Text.Required(request.AgreedByName, "Who agreed the goal"),
             Wire.DateOr(request.AgreedOn, "agreed_on", Today));
         var record = await client.Append(entry);
         return new AgreeGoalResponse { Goal = record.Goals.First(g => g.GoalId == id).ToProto() };
@@ -112,8 +112,8 @@ public sealed class CareRecordApi(IGrainFactory grains, CareClock clock) : CareR
         var entry = new InterventionAdded(id, Now, by, id,
             Ids.Parse(request.ProblemId, "problem_id"),
             Wire.Enum<Records.InterventionCategory>((int)request.Category, "category"),
-            Text.Required(request.Target, "Target"),
-            Text.Optional(request.Detail, "Detail", CareRecordRules.DetailMax),
+            Text.Required(request.Target, "Intervention target"),
+            Text.Optional(request.Detail, "Intervention detail", CareRecordRules.DetailMax, multiline: true),
             Wire.Enum<Records.CareType>((int)request.CareType, "care_type"),
             new Records.VisitFrequency(request.Frequency.Times, Wire.Enum<Records.FrequencyPeriod>((int)request.Frequency.Period, "frequency.period")),
             Wire.Enum<Records.TimeWindow>((int)request.TimeWindow, "time_window"),
@@ -161,7 +161,8 @@ public sealed class CareRecordApi(IGrainFactory grains, CareClock clock) : CareR
     public override async Task<AddNoteResponse> AddNote(AddNoteRequest request, ServerCallContext context)
     {
         var (client, id, by) = Write(request.RequestId, request.ClientId, request.RecordedBy, "note");
-        var record = await client.Append(new NoteAdded(id, Now, by, id, Text.Required(request.Text, "Note", Text.NoteMax)));
+        var text = Text.Required(request.Text, "Note", Text.NoteMax, multiline: true);
+        var record = await client.Append(new NoteAdded(id, Now, by, id, text));
         return new AddNoteResponse { Note = record.Notes.FindLast(n => n.NoteId == id)!.ToProto() };
     }
 
@@ -205,7 +206,8 @@ public sealed class CareRecordApi(IGrainFactory grains, CareClock clock) : CareR
             request.Visit.Start, request.Visit.DurationMinutes, request.Visit.DirectCareMinutes, request.Visit.InterventionsDone,
             request.Visit.Note, request.Visit.OutOfHours) with
         { VisitId = old.VisitId },
-        (CorrectEntryRequest.ReplacementOneofCase.Note, NoteAdded old) => old with { Text = Text.Required(request.Note.Text, "Note", Text.NoteMax) },
+        (CorrectEntryRequest.ReplacementOneofCase.Note, NoteAdded old) =>
+            old with { Text = Text.Required(request.Note.Text, "Note", Text.NoteMax, multiline: true) },
         (CorrectEntryRequest.ReplacementOneofCase.Rating, RatingRecorded old) => old with
         {
             Rating = RecordMapping.FromProto(request.Rating.Rating_),
@@ -213,18 +215,18 @@ public sealed class CareRecordApi(IGrainFactory grains, CareClock clock) : CareR
         },
         (CorrectEntryRequest.ReplacementOneofCase.Goal, GoalAgreed old) => old with
         {
-            Description = Text.Required(request.Goal.Description, "Goal", CareRecordRules.GoalMax),
+            Description = Text.Required(request.Goal.Description, "Goal description", CareRecordRules.GoalMax),
             AgreedBy = Wire.Enum<Records.AgreedBy>((int)request.Goal.AgreedBy, "goal.agreed_by"),
-            AgreedByName = Text.Required(request.Goal.AgreedByName, "Who agreed"),
+            AgreedByName = Text.Required(request.Goal.AgreedByName, "Who agreed the goal"),
             AgreedOn = Wire.DateOr(request.Goal.AgreedOn, "goal.agreed_on", old.AgreedOn),
         },
         (CorrectEntryRequest.ReplacementOneofCase.NetworkMember, NetworkMemberAdded old) => old with
         {
             Role = Wire.Enum<Records.NetworkRole>((int)request.NetworkMember.Role, "network_member.role"),
-            Name = Text.Required(request.NetworkMember.Name, "Name"),
-            Contact = Text.Optional(request.NetworkMember.Contact, "Contact"),
+            Name = Text.Required(request.NetworkMember.Name, "Network member name"),
+            Contact = Text.Optional(request.NetworkMember.Contact, "Network member contact"),
             ContactPreference = Wire.Enum<Records.ContactPreference>((int)request.NetworkMember.ContactPreference, "network_member.contact_preference"),
-            Note = Text.Optional(request.NetworkMember.Note, "Note", Text.NoteMax),
+            Note = Text.Optional(request.NetworkMember.Note, "Network note", Text.NoteMax, multiline: true),
         },
         _ => throw CareRuleException.Invalid("A correction must replace an entry with one of the same kind."),
     };
@@ -233,7 +235,7 @@ public sealed class CareRecordApi(IGrainFactory grains, CareClock clock) : CareR
         IReadOnlyCollection<string> interventions, string? note, bool outOfHours) =>
         new(id, Now, nurseId, id, nurseId, Wire.Instant(start, "start"), duration, direct,
             Wire.Bounded(interventions, "interventions_done", 50).Select(i => Ids.Parse(i, "interventions_done")).ToImmutableList(),
-            Text.Optional(note, "Visit note", Text.NoteMax), outOfHours);
+            Text.Optional(note, "Visit note", Text.NoteMax, multiline: true), outOfHours);
 
     private IClientGrain Client(string clientId) => grains.GetGrain<IClientGrain>(Ids.Parse(clientId, "client_id"));
 

@@ -40,7 +40,7 @@ public sealed class OnCallApi(IGrainFactory grains, CareClock clock) : OnCallSer
                 request.NextDayDurationMinutes == 0 ? 30 : request.NextDayDurationMinutes, [])
             : null;
         var command = new LogCallCommand(Ids.Parse(request.ClientId, "client_id"), Wire.Instant(request.At, "at"), outcome,
-            Text.Required(request.Note, "The call note", OnCall.CallLogEntry.NoteMax), nextDay);
+            Text.Required(request.Note, "The call note", OnCall.CallLogEntry.NoteMax, multiline: true), nextDay);
         return new LogCallResponse { Call = ToProto(await team.LogCall(requestId, command)) };
     }
 
@@ -50,8 +50,9 @@ public sealed class OnCallApi(IGrainFactory grains, CareClock clock) : OnCallSer
         var client = grains.GetGrain<IClientGrain>(Ids.Parse(request.ClientId, "client_id"));
         var nurseId = Ids.Parse(request.NurseId, "nurse_id");
         var id = Ids.Derive("visit", requestId);
+        var note = Text.Optional(request.Note, "Visit note", Text.NoteMax, multiline: true);
         var visit = new VisitRecorded(id, clock.GetUtcNow(), nurseId, id, nurseId, Wire.Instant(request.Start, "start"), request.DurationMinutes,
-            request.DirectCareMinutes, [], Text.Optional(request.Note, "Visit note", Text.NoteMax), OutOfHours: true);
+            request.DirectCareMinutes, [], note, OutOfHours: true);
         var record = await client.Append(visit);
         return new RecordOutOfHoursVisitResponse { Visit = record.Visits.FindLast(v => v.VisitId == id)!.ToProto() };
     }

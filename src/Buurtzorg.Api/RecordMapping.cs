@@ -168,7 +168,7 @@ public static class RecordMapping
         Kind = entry.Kind,
         Summary = Summary(entry),
         CorrectsEntryId = (entry as Correction)?.CorrectsEntryId ?? "",
-        CorrectedByEntryId = record.CorrectionOf(entry.EntryId)?.EntryId ?? "",
+        CorrectedByEntryId = record.CorrectedBy(entry.EntryId)?.EntryId ?? "",
     };
 
     /// <summary>One line a nurse can read in the record's history (inside the team: it may name people).</summary>

@@ -64,7 +64,7 @@ public sealed class ReferralApi(IGrainFactory grains, CareClock clock) : Referra
         var command = new DischargeCommand(
             Ids.Parse(request.ClientId, "client_id"),
             Wire.Enum<Domain.Records.DischargeReason>((int)request.Reason, "reason"),
-            Text.Optional(request.Summary, "Discharge summary", Text.NoteMax),
+            Text.Optional(request.Summary, "Discharge summary", Text.NoteMax, multiline: true),
             Wire.Bounded(request.FinalRatings, "final_ratings", 50).Select(r => new Grains.FinalRating(Ids.Parse(r.ProblemId, "problem_id"), RecordMapping.FromProto(r.Rating))).ToList(),
             Ids.Parse(request.RecordedBy, "recorded_by"));
         var at = await team.Discharge(requestId, command);

@@ -73,7 +73,9 @@ public sealed class ClientGrain(
         return record;
     }
 
-    public Task<IReadOnlyList<AccessRecord>> Accesses() => audit.For(ClientId);
+    /// <summary>The record's audit trail; like the record itself, not found when no record has this id.</summary>
+    public Task<IReadOnlyList<AccessRecord>> Accesses() =>
+        _stored is null ? throw CareRuleException.NotFound("No client record has this id.") : audit.For(ClientId);
 
     /// <summary>The audit line for an access by the caller of this request; none for a step our own grains take.</summary>
     private AccessRecord? Access(string action) =>

@@ -1,4 +1,5 @@
 using Buurtzorg.Api.V1;
+using Buurtzorg.Domain.Common;
 using Buurtzorg.Grains.Security;
 using Google.Protobuf;
 using Grpc.Core;
@@ -100,8 +101,8 @@ public sealed class AccessInterceptor(CallerSeal seal) : Interceptor
         var roleName = user.FindFirst(TokenIssuer.RoleClaim)?.Value;
         if (subject is null || roleName is null || !Caller.RoleNames.TryGetValue(roleName, out var role))
             throw new RpcException(new Status(StatusCode.PermissionDenied, "The token names no known role."));
-        var reason = context.RequestHeaders.GetValue(ReasonHeader)?.Trim();
-        if (reason is { Length: > 500 }) throw new RpcException(new Status(StatusCode.InvalidArgument, "The access reason is too long (at most 500 characters)."));
+        // The stated reason is kept in the client's audit trail, so it is checked as any text a caller sends.
+        var reason = Text.Optional(context.RequestHeaders.GetValue(ReasonHeader), "The access reason", 500);
         return new Caller(subject, role, user.FindFirst(TokenIssuer.TeamClaim)?.Value, string.IsNullOrEmpty(reason) ? null : reason);
     }
 

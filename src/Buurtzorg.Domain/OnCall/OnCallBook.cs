@@ -74,7 +74,7 @@ public sealed record OnCallBook(
     {
         ArgumentNullException.ThrowIfNull(team);
         var id = Ids.Parse(callId, "Call id");
-        var text = Text.Required(note, "The call note", CallLogEntry.NoteMax);
+        var text = Text.Required(note, "The call note", CallLogEntry.NoteMax, multiline: true);
         var triage = SkillCatalogue.ParseEnum<TriageOutcome>((int)outcome, "The triage outcome");
         NextDayVisitRequest? followUp = null;
         if (triage == TriageOutcome.NextDayVisitAdded) followUp = (nextDayVisit ?? NextDayVisitRequest.Default).Validated();

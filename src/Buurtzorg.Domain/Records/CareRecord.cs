@@ -141,6 +141,18 @@ public sealed record CareRecord
     /// <summary>The correction now in force for an entry (the latest one), or null when it was never corrected.</summary>
     public Correction? CorrectionOf(string entryId) => latestCorrections.GetValueOrDefault(entryId);
 
+    /// <summary>
+    /// The correction that replaced or struck an entry, by which the history marks it: for a corrected entry, the
+    /// correction in force (<see cref="CorrectionOf"/>); for a correction that a later correction of the same entry
+    /// superseded, that one too, so every step of a chain of corrections but the last is marked. Null for an entry
+    /// that stands, including the correction in force.
+    /// </summary>
+    public Correction? CorrectedBy(string entryId)
+    {
+        var corrected = FindEntry(entryId) is Correction correction ? correction.CorrectsEntryId : entryId;
+        return CorrectionOf(corrected) is { } latest && latest.EntryId != entryId ? latest : null;
+    }
+
     public CarePlanProblem? ActiveProblem(string problemId) => state.Problems.Find(p => p.ProblemId == problemId && p.IsActive);
 
     /// <summary>

@@ -113,7 +113,7 @@ public static class CareRecordRules
         {
             EpisodeId = Ids.Parse(entry.EpisodeId, "Episode id"),
             Reason = Known(entry.Reason, "Discharge reason"),
-            Summary = Text.Optional(entry.Summary, "Discharge summary", Text.NoteMax),
+            Summary = Text.Optional(entry.Summary, "Discharge summary", Text.NoteMax, multiline: true),
             FinalRatings = (entry.FinalRatings ?? []).Select(r => r is null
                 ? throw CareRuleException.Invalid("A final rating is empty.")
                 : new ProblemRating(Ids.Parse(r.ProblemId, "Problem id"), Checked(r.Rating))).ToImmutableList(),
@@ -214,7 +214,7 @@ public static class CareRecordRules
             ProblemId = Ids.Parse(entry.ProblemId, "Problem id"),
             Category = Known(entry.Category, "Intervention category"),
             Target = Text.Required(entry.Target, "Intervention target"),
-            Detail = Text.Optional(entry.Detail, "Intervention detail", DetailMax),
+            Detail = Text.Optional(entry.Detail, "Intervention detail", DetailMax, multiline: true),
             CareType = Known(entry.CareType, "Care type"),
             Frequency = Checked(entry.Frequency),
             TimeWindow = Known(entry.TimeWindow, "Time window"),
@@ -337,7 +337,7 @@ public static class CareRecordRules
             VisitId = Ids.Parse(visit.VisitId, "Visit id"),
             NurseId = Ids.Parse(visit.NurseId, "Nurse id"),
             InterventionsDone = (visit.InterventionsDone ?? []).Select(id => Ids.Parse(id, "Intervention id")).Distinct().ToImmutableList(),
-            Note = Text.Optional(visit.Note, "Visit note", Text.NoteMax),
+            Note = Text.Optional(visit.Note, "Visit note", Text.NoteMax, multiline: true),
         };
     }
 
@@ -353,7 +353,7 @@ public static class CareRecordRules
     private static NoteAdded Checked(NoteAdded note) => note with
     {
         NoteId = Ids.Parse(note.NoteId, "Note id"),
-        Text = Text.Required(note.Text, "Note", Text.NoteMax),
+        Text = Text.Required(note.Text, "Note", Text.NoteMax, multiline: true),
     };
 
     private static RatingRecorded Checked(RatingRecorded rating) => rating with
@@ -370,7 +370,7 @@ public static class CareRecordRules
         ProblemId = Ids.Parse(goal.ProblemId, "Problem id"),
         Description = Text.Required(goal.Description, "Goal description", GoalMax),
         AgreedBy = Known(goal.AgreedBy, "Agreed by"),
-        AgreedByName = Text.Required(goal.AgreedByName, "The name of whoever agreed the goal"),
+        AgreedByName = Text.Required(goal.AgreedByName, "Who agreed the goal"),
         AgreedOn = goal.AgreedOn == default ? throw CareRuleException.Invalid("The date the goal was agreed is required.") : goal.AgreedOn,
     };
 
@@ -378,10 +378,10 @@ public static class CareRecordRules
     {
         MemberId = Ids.Parse(member.MemberId, "Network member id"),
         Role = Known(member.Role, "Network role"),
-        Name = Text.Required(member.Name, "Name"),
-        Contact = Text.Optional(member.Contact, "Contact details"),
+        Name = Text.Required(member.Name, "Network member name"),
+        Contact = Text.Optional(member.Contact, "Network member contact"),
         ContactPreference = Known(member.ContactPreference, "Contact preference"),
-        Note = Text.Optional(member.Note, "Network note", Text.NoteMax),
+        Note = Text.Optional(member.Note, "Network note", Text.NoteMax, multiline: true),
     };
 
     private static NetworkMemberRemoved Checked(NetworkMemberRemoved removed) =>

@@ -95,6 +95,7 @@ public sealed partial record Team
     /// <summary>Records a leave period; when it has begun, the member's clients are handed over as if they had left.</summary>
     public (Team Team, ImmutableList<Handover> Handovers) StartLeave(string nurseId, LeavePeriod period, DateTimeOffset now)
     {
+        period = period with { Reason = Text.Optional(period.Reason, "Leave reason") };
         var member = Member(nurseId) ?? throw CareRuleException.NotFound("The nurse is not a member of this team.");
         if (period.End < period.Start) throw CareRuleException.Invalid("A leave period must end on or after its start.");
         var today = DateOnly.FromDateTime(now.UtcDateTime);

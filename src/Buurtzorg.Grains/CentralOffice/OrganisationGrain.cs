@@ -93,8 +93,9 @@ public sealed class OrganisationGrain(
 
     public Task<TeamRow> AssignRegion(string teamId, string region)
     {
+        var name = Text.Required(region, "Region", 60);
         if (!state.State.Teams.TryGetValue(teamId, out var figures)) throw CareRuleException.NotFound("No team has published figures under this id.");
-        state.State.Regions[teamId] = Text.Required(region, "Region", 60);
+        state.State.Regions[teamId] = name;
         Apply(figures);
         return Task.FromResult(Row(teamId));
     }
