@@ -39,7 +39,7 @@ public sealed class OnCallApi(IGrainFactory grains, CareClock clock) : OnCallSer
                 Wire.OptionalEnum<Domain.Records.TimeWindow>((int)request.NextDayWindow, "next_day_window") ?? Domain.Records.TimeWindow.Morning,
                 request.NextDayDurationMinutes == 0 ? 30 : request.NextDayDurationMinutes, [])
             : null;
-        var command = new LogCallCommand(Ids.Parse(request.ClientId, "client_id"), Wire.Instant(request.At, "at"), outcome,
+        var command = new LogCallCommand(Ids.Parse(request.ClientId, "client_id"), Wire.Instant(request.At, "at", clock), outcome,
             Text.Required(request.Note, "The call note", OnCall.CallLogEntry.NoteMax), nextDay);
         return new LogCallResponse { Call = ToProto(await team.LogCall(requestId, command)) };
     }
@@ -50,7 +50,7 @@ public sealed class OnCallApi(IGrainFactory grains, CareClock clock) : OnCallSer
         var client = grains.GetGrain<IClientGrain>(Ids.Parse(request.ClientId, "client_id"));
         var nurseId = Ids.Parse(request.NurseId, "nurse_id");
         var id = Ids.Derive("visit", requestId);
-        var visit = new VisitRecorded(id, clock.GetUtcNow(), nurseId, id, nurseId, Wire.Instant(request.Start, "start"), request.DurationMinutes,
+        var visit = new VisitRecorded(id, clock.LocalNow, nurseId, id, nurseId, Wire.Instant(request.Start, "start", clock), request.DurationMinutes,
             request.DirectCareMinutes, [], Text.Optional(request.Note, "Visit note", Text.NoteMax), OutOfHours: true);
         var record = await client.Append(visit);
         return new RecordOutOfHoursVisitResponse { Visit = record.Visits.FindLast(v => v.VisitId == id)!.ToProto() };

@@ -117,9 +117,9 @@ public sealed class ClientGrain(
 
     private async Task<CareRecord> Add(RecordEntry entry, AccessRecord? access = null)
     {
-        var now = clock.GetUtcNow();
+        var now = clock.LocalNow;
         var before = Record;
-        var accepted = CareRecordRules.Check(before, entry, now, DateOnly.FromDateTime(now.UtcDateTime));
+        var accepted = CareRecordRules.Check(before, entry, now, CareTime.DateOf(now));
         var after = before.Apply(accepted);
         if (ReferenceEquals(after, before)) return before; // a retry: the entry is already in the record
         try
@@ -170,8 +170,7 @@ public sealed class ClientGrain(
             await Forget(reminderName);
             return;
         }
-        var dueAt = new DateTimeOffset(due.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        var wait = dueAt - clock.GetUtcNow();
+        var wait = clock.StartOf(due) - clock.GetUtcNow();
         var options = reminders.Value;
         await this.RegisterOrUpdateReminder(reminderName, wait > options.Grace ? wait : options.Grace, options.Recheck);
     }
@@ -181,5 +180,5 @@ public sealed class ClientGrain(
         if (await this.GetReminder(reminderName) is { } reminder) await this.UnregisterReminder(reminder);
     }
 
-    private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+    private DateOnly Today => clock.Today;
 }
