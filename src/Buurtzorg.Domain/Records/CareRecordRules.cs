@@ -27,6 +27,9 @@ public static class CareRecordRules
     public const int MinInterventionMinutes = 5;
     public const int MaxInterventionMinutes = 240;
     public const int MaxReviewYearsAhead = 2;
+
+    /// <summary>How long before the admission was recorded its assessment visit (and ratings made there) may lie.</summary>
+    public static readonly TimeSpan AssessmentGrace = TimeSpan.FromDays(1);
     public static readonly TimeSpan FutureVisitTolerance = CareTime.ClockTolerance;
 
     /// <summary>Checks any kind of entry, by sending it to the rule for its kind.</summary>
@@ -264,8 +267,8 @@ public static class CareRecordRules
     // ---- Visits and notes ----------------------------------------------------------------------------------------
 
     /// <summary>
-    /// A visit that starts no more than five minutes after <paramref name="now"/> and not before the day of admission,
-    /// doing active interventions.
+    /// A visit that starts no more than five minutes after <paramref name="now"/> and not before the admission (less the
+    /// assessment visit's grace), doing active interventions.
     /// </summary>
     public static VisitRecorded RecordVisit(CareRecord record, VisitRecorded entry, DateTimeOffset now)
     {
@@ -449,26 +452,31 @@ public static class CareRecordRules
     // ---- Times ---------------------------------------------------------------------------------------------------
 
     /// <summary>
-    /// The date someone gave an entry (a visit's start, the day a rating was made or a goal agreed) lies within its
-    /// episode, from the day of admission to the day of discharge, on the organisation's calendar; a rating's or goal's
-    /// date is not in the future either (a visit's start is checked to the minute with the other visit fields). Whole
-    /// days, not the minute of admission: the first visit is often the one the admission was recorded in.
+    /// The time someone gave an entry (a visit's start, the day a rating was made or a goal agreed) lies within its
+    /// episode: not after the discharge, and not before the admission, less <see cref="AssessmentGrace"/> for the
+    /// assessment visit the admission came from (the team often records the admission after it). A rating's or
+    /// goal's date is not in the future either; a visit's start is checked to the minute with the other visit fields.
     /// </summary>
     private static T InEpisode<T>(T entry, Episode? episode, DateOnly today) where T : RecordEntry
     {
-        var (day, what) = entry switch
+        if (entry is RatingRecorded r) CareTime.NotInFuture(r.RatedOn, today, "The date of a rating");
+        if (entry is GoalAgreed g) CareTime.NotInFuture(g.AgreedOn, today, "The date a goal was agreed");
+        if (episode is null) return entry;
+        var opens = episode.AdmittedAt - AssessmentGrace;
+        var (before, after, what) = entry switch
         {
-            VisitRecorded v => (CareTime.DateOf(v.Start), "The visit"),
-            RatingRecorded r => (CareTime.NotInFuture(r.RatedOn, today, "The date of a rating"), "The rating"),
-            GoalAgreed g => (CareTime.NotInFuture(g.AgreedOn, today, "The date a goal was agreed"), "The goal"),
-            _ => ((DateOnly?)null, ""),
+            VisitRecorded v => (v.Start < opens, v.Start > episode.DischargedAt, "The visit"),
+            RatingRecorded x => (x.RatedOn < CareTime.DateOf(opens), x.RatedOn > DateOf(episode.DischargedAt), "The rating"),
+            GoalAgreed x => (x.AgreedOn < CareTime.DateOf(opens), x.AgreedOn > DateOf(episode.DischargedAt), "The goal"),
+            _ => (false, false, ""),
         };
-        if (day is not { } date || episode is null) return entry;
-        if (date < CareTime.DateOf(episode.AdmittedAt))
+        if (before)
             throw CareRuleException.Precondition($"{what} is dated before the client was admitted: check its date.", "OUTSIDE_EPISODE");
-        if (episode.DischargedAt is { } discharged && date > CareTime.DateOf(discharged))
+        if (after)
             throw CareRuleException.Precondition($"{what} is dated after the client was discharged: check its date.", "OUTSIDE_EPISODE");
         return entry;
+
+        static DateOnly? DateOf(DateTimeOffset? at) => at is { } moment ? CareTime.DateOf(moment) : null;
     }
 
     /// <summary>The episode an entry was made in: the open one, or the past one whose days it was recorded within.</summary>
