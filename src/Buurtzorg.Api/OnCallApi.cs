@@ -39,7 +39,8 @@ public sealed class OnCallApi(IGrainFactory grains, CareClock clock) : OnCallSer
                 Wire.OptionalEnum<Domain.Records.TimeWindow>((int)request.NextDayWindow, "next_day_window") ?? Domain.Records.TimeWindow.Morning,
                 request.NextDayDurationMinutes == 0 ? 30 : request.NextDayDurationMinutes, [])
             : null;
-        var command = new LogCallCommand(Ids.Parse(request.ClientId, "client_id"), Wire.Instant(request.At, "at", clock), outcome,
+        var at = Wire.Instant(request.At, "at", clock);
+        var command = new LogCallCommand(Ids.Parse(request.ClientId, "client_id"), at, outcome,
             Text.Required(request.Note, "The call note", OnCall.CallLogEntry.NoteMax), nextDay);
         return new LogCallResponse { Call = ToProto(await team.LogCall(requestId, command)) };
     }
@@ -50,7 +51,8 @@ public sealed class OnCallApi(IGrainFactory grains, CareClock clock) : OnCallSer
         var client = grains.GetGrain<IClientGrain>(Ids.Parse(request.ClientId, "client_id"));
         var nurseId = Ids.Parse(request.NurseId, "nurse_id");
         var id = Ids.Derive("visit", requestId);
-        var visit = new VisitRecorded(id, clock.LocalNow, nurseId, id, nurseId, Wire.Instant(request.Start, "start", clock), request.DurationMinutes,
+        var start = Wire.Instant(request.Start, "start", clock);
+        var visit = new VisitRecorded(id, clock.LocalNow, nurseId, id, nurseId, start, request.DurationMinutes,
             request.DirectCareMinutes, [], Text.Optional(request.Note, "Visit note", Text.NoteMax), OutOfHours: true);
         var record = await client.Append(visit);
         return new RecordOutOfHoursVisitResponse { Visit = record.Visits.FindLast(v => v.VisitId == id)!.ToProto() };

@@ -6,7 +6,8 @@ namespace Buurtzorg.Api;
 
 /// <summary>
 /// Reading and writing the wire's primitive forms: enums (proto values equal the domain's, 0 is "unspecified"),
-/// ISO dates (local dates in the organisation's time zone), timestamps (read in that zone), optional strings. Anything a caller sends that does not parse is INVALID_ARGUMENT.
+/// ISO dates (local dates in the organisation's time zone), timestamps (read in that zone), optional strings.
+/// Anything a caller sends that does not parse is INVALID_ARGUMENT.
 /// </summary>
 public static class Wire
 {

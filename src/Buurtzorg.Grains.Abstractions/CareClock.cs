@@ -30,11 +30,12 @@ public sealed class CareClock : TimeProvider
         _zone = zone;
     }
 
-    /// <summary>The organisation's time zone, by IANA id; an unknown id is refused with a message an operator can act on.</summary>
+    /// <summary>The organisation's time zone, by IANA id; an unknown id is refused with a message for the operator.</summary>
     public static TimeZoneInfo Zone(string id)
     {
         if (string.IsNullOrWhiteSpace(id))
-            throw new InvalidOperationException($"CareClock:TimeZone is empty: name the organisation's time zone (such as {DefaultTimeZone}).");
+            throw new InvalidOperationException(
+                $"CareClock:TimeZone is empty: name the organisation's time zone (such as {DefaultTimeZone}).");
         try
         {
             return TimeZoneInfo.FindSystemTimeZoneById(id.Trim());
@@ -42,7 +43,8 @@ public sealed class CareClock : TimeProvider
         catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
         {
             throw new InvalidOperationException(
-                $"CareClock:TimeZone '{id}' is not a time zone this machine knows: give an IANA zone id such as {DefaultTimeZone}.", e);
+                $"CareClock:TimeZone '{id}' is not a time zone this machine knows: give an IANA id such as {DefaultTimeZone}.",
+                e);
         }
     }
 
@@ -85,9 +87,8 @@ public sealed class CareClock : TimeProvider
         var local = DateTime.SpecifyKind(wallClock, DateTimeKind.Unspecified);
         if (_zone.IsInvalidTime(local))
         {
-            throw new ArgumentException(
-                $"{local.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} does not exist in {_zone.Id}: the clocks go forward past it.",
-                nameof(wallClock));
+            var shown = local.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+            throw new ArgumentException($"{shown} does not exist in {_zone.Id}: the clocks go forward past it.", nameof(wallClock));
         }
         var offset = _zone.IsAmbiguousTime(local) ? _zone.GetAmbiguousTimeOffsets(local).Max() : _zone.GetUtcOffset(local);
         return new DateTimeOffset(local, offset);

@@ -25,11 +25,12 @@ public static class CareClockSettings
                 "CareClock:Start is for the embedded mode only (demos, training, tests): a silo with a database keeps " +
                 "care records on real time. Remove CareClock:Start, or run without the PostgreSQL connection string.");
         }
-        if (!DateTime.TryParseExact(start.Trim(), ["yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss"], CultureInfo.InvariantCulture,
-                DateTimeStyles.None, out var local))
+        string[] formats = ["yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss"];
+        if (!DateTime.TryParseExact(start.Trim(), formats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
         {
             throw new InvalidOperationException(
-                $"CareClock:Start must be a local time in {clock.LocalTimeZone.Id} written YYYY-MM-DDTHH:MM, such as 2026-07-01T21:00.");
+                $"CareClock:Start must be a local time in {clock.LocalTimeZone.Id} written YYYY-MM-DDTHH:MM, " +
+                "such as 2026-07-01T21:00.");
         }
         try
         {

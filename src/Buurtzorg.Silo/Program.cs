@@ -23,7 +23,7 @@ Console.WriteLine(SiloHost.IsDurable(app.Configuration)
 var clock = app.Services.GetRequiredService<Buurtzorg.Grains.CareClock>();
 Console.WriteLine(clock.Offset == TimeSpan.Zero
     ? $"CARE CLOCK: {clock.LocalTimeZone.Id}, now {clock.LocalNow:yyyy-MM-dd HH:mm zzz}."
-    : $"CARE CLOCK: {clock.LocalTimeZone.Id}, started at {clock.LocalNow:yyyy-MM-dd HH:mm zzz} (not real time; it runs on from there).");
+    : $"CARE CLOCK: {clock.LocalTimeZone.Id}, started at {clock.LocalNow:yyyy-MM-dd HH:mm zzz} (not real time; runs on).");
 if (app.Services.GetRequiredService<SigningKeys>() is { IsDevelopment: true } keys)
 {
     Console.WriteLine($"SECURITY: no signing keys configured; tokens are checked against a development key ({keys.DevelopmentFile}).");

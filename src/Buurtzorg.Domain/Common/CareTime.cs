@@ -18,7 +18,7 @@ namespace Buurtzorg.Domain.Common;
 /// </summary>
 public static class CareTime
 {
-    /// <summary>How far ahead of our clock a time someone enters may be: clocks on phones and servers differ a little.</summary>
+    /// <summary>How far ahead of our clock an entered time may be: clocks on phones and servers differ a little.</summary>
     public static readonly TimeSpan ClockTolerance = TimeSpan.FromMinutes(5);
 
     /// <summary>The date of a moment on the organisation's wall clock.</summary>
@@ -27,7 +27,7 @@ public static class CareTime
     /// <summary>The time of day of a moment on the organisation's wall clock.</summary>
     public static TimeOnly TimeOf(DateTimeOffset at) => TimeOnly.FromDateTime(at.DateTime);
 
-    /// <summary>Refuses a moment later than now (beyond the tolerance): <paramref name="what"/> must already have happened.</summary>
+    /// <summary>Refuses a moment later than now (beyond the tolerance): <paramref name="what"/> has happened.</summary>
     public static DateTimeOffset NotInFuture(DateTimeOffset at, DateTimeOffset now, string what) =>
         at > now + ClockTolerance
             ? throw CareRuleException.Invalid($"{what} cannot be in the future: record it once it has happened.")

@@ -48,7 +48,8 @@ public static class DayPlanner
     public static DateOnly Plannable(DateOnly day, DateOnly today)
     {
         if (day < today)
-            throw CareRuleException.Precondition("That day has passed: only today and the days ahead are planned.", "DAY_PASSED");
+            throw CareRuleException.Precondition(
+                "That day has passed: only today and the days ahead are planned.", "DAY_PASSED");
         if (day > today.AddDays(MaxDaysAhead))
             throw CareRuleException.Invalid($"A day is planned at most {MaxDaysAhead} days ahead.");
         return day;

@@ -27,6 +27,7 @@ public static class CareRecordRules
     public const int MinInterventionMinutes = 5;
     public const int MaxInterventionMinutes = 240;
     public const int MaxReviewYearsAhead = 2;
+    public const string OutsideEpisode = "OUTSIDE_EPISODE";
 
     /// <summary>How long before the admission was recorded its assessment visit (and ratings made there) may lie.</summary>
     public static readonly TimeSpan AssessmentGrace = TimeSpan.FromDays(1);
@@ -466,20 +467,20 @@ public static class CareRecordRules
         var (before, after, what) = entry switch
         {
             VisitRecorded v => (v.Start < opens, v.Start > episode.DischargedAt, "The visit"),
-            RatingRecorded x => (x.RatedOn < CareTime.DateOf(opens), x.RatedOn > DateOf(episode.DischargedAt), "The rating"),
-            GoalAgreed x => (x.AgreedOn < CareTime.DateOf(opens), x.AgreedOn > DateOf(episode.DischargedAt), "The goal"),
+            RatingRecorded x => (x.RatedOn < DateOf(opens), x.RatedOn > DateOf(episode.DischargedAt), "The rating"),
+            GoalAgreed x => (x.AgreedOn < DateOf(opens), x.AgreedOn > DateOf(episode.DischargedAt), "The goal"),
             _ => (false, false, ""),
         };
         if (before)
-            throw CareRuleException.Precondition($"{what} is dated before the client was admitted: check its date.", "OUTSIDE_EPISODE");
+            throw CareRuleException.Precondition($"{what} is dated before the client was admitted: check its date.", OutsideEpisode);
         if (after)
-            throw CareRuleException.Precondition($"{what} is dated after the client was discharged: check its date.", "OUTSIDE_EPISODE");
+            throw CareRuleException.Precondition($"{what} is dated after the client was discharged: check its date.", OutsideEpisode);
         return entry;
 
         static DateOnly? DateOf(DateTimeOffset? at) => at is { } moment ? CareTime.DateOf(moment) : null;
     }
 
-    /// <summary>The episode an entry was made in: the open one, or the past one whose days it was recorded within.</summary>
+    /// <summary>The episode an entry was made in: the open one, or the past one it was recorded within.</summary>
     private static Episode? EpisodeOf(CareRecord record, RecordEntry entry) =>
         record.OpenEpisode is { } open && entry.At >= open.AdmittedAt ? open
         : record.PastEpisodes.FindLast(e => e.AdmittedAt <= entry.At && entry.At <= e.DischargedAt);

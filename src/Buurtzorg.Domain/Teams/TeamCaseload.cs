@@ -109,11 +109,13 @@ public sealed partial record Team
         if (!member.Leave.Contains(period))
         {
             if (period.Start < today.AddDays(-MaxLeaveDaysBack))
-                throw CareRuleException.Invalid($"Leave starts at most {MaxLeaveDaysBack} days before today: check its dates.");
+                throw CareRuleException.Invalid($"Leave starts at most {MaxLeaveDaysBack} days back: check its dates.");
             if (period.End > today.AddYears(MaxLeaveYearsAhead))
-                throw CareRuleException.Invalid($"Leave is planned at most {MaxLeaveYearsAhead} years ahead: check its dates.");
+                throw CareRuleException.Invalid($"Leave is planned at most {MaxLeaveYearsAhead} years ahead: check the dates.");
             if (period.Start < today && !recordedByCoach)
-                throw CareRuleException.Precondition("Leave that has already begun is recorded by the team's coach; leave you plan starts today or later.", "LEAVE_IN_PAST");
+                throw CareRuleException.Precondition(
+                    "Leave that has already begun is recorded by the team's coach; leave you plan starts today or later.",
+                    "LEAVE_IN_PAST");
         }
         if (member.Leave.Any(l => l.Start <= period.End && period.Start <= l.End && l != period))
             throw CareRuleException.Precondition("The leave period overlaps one already recorded.", "LEAVE_OVERLAPS");

@@ -62,7 +62,8 @@ internal sealed class FiguresPublisher
         _pending = null;
         var state = _state();
         if (state.Team is not { } team) return;
-        var figures = TeamFigures.From(team, TimeZoneInfo.ConvertTime(_clock.GetUtcNow(), _zone), state.Discharges.Select(d => d.At), _clients, _onCallCalls,
+        var asOf = TimeZoneInfo.ConvertTime(_clock.GetUtcNow(), _zone);
+        var figures = TeamFigures.From(team, asOf, state.Discharges.Select(d => d.At), _clients, _onCallCalls,
             state.Discharges.Select(d => d.Outcome).OfType<DischargeOutcome>());
         await _grains.GetGrain<IOrganisationGrain>(IOrganisationGrain.Key).Publish(figures);
         await _grains.GetGrain<ITeamHistoryGrain>(team.Id).Record(figures);

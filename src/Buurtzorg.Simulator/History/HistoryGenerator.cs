@@ -79,7 +79,9 @@ public static class HistoryGenerator
         now = clock.ToLocal(now);
         var today = CareTime.DateOf(now);
         var firstDay = today.AddDays(-7 * weeks);
-        var episodeOpens = record.OpenEpisode is { } episode ? episode.AdmittedAt - CareRecordRules.AssessmentGrace : DateTimeOffset.MinValue;
+        var episodeOpens = record.OpenEpisode is { } episode
+            ? episode.AdmittedAt - CareRecordRules.AssessmentGrace
+            : DateTimeOffset.MinValue;
         var (opens, closes) = ServiceHours.Of(focus.Window);
         var (from, to) = (opens.Hour * 60 + opens.Minute, closes.Hour * 60 + closes.Minute);
         var rating = new OutcomeRating(2 + random.Next(2), 2 + random.Next(2), 2 + random.Next(2));
@@ -92,7 +94,8 @@ public static class HistoryGenerator
                 var minutes = Math.Clamp(focus.InterventionMinutes + random.Next(-5, 16), CareRecordRules.MinInterventionMinutes, CareRecordRules.MaxInterventionMinutes);
                 var latest = Math.Max(from, to - minutes);
                 var startMinute = (from + random.Next(latest - from + 1)) / 5 * 5;
-                var start = clock.AtLocal(firstDay.AddDays(7 * week + day).ToDateTime(TimeOnly.MinValue).AddMinutes(startMinute));
+                var start = clock.AtLocal(firstDay.AddDays(7 * week + day).ToDateTime(TimeOnly.MinValue)
+                    .AddMinutes(startMinute));
                 if (start < episodeOpens) continue;
                 var direct = (int)Math.Round(minutes * (0.55 + random.NextDouble() * 0.3));
                 var nurse = Nurse();
