@@ -18,9 +18,9 @@ public sealed class CareRecordApi(IGrainFactory grains, CareClock clock) : CareR
     private const int DefaultPageSize = 100;
     private const int MaxPageSize = 500;
 
-    private DateTimeOffset Now => clock.GetUtcNow();
+    private DateTimeOffset Now => clock.LocalNow;
 
-    private DateOnly Today => DateOnly.FromDateTime(Now.UtcDateTime);
+    private DateOnly Today => clock.Today;
 
     public override async Task<GetRecordResponse> GetRecord(GetRecordRequest request, ServerCallContext context) =>
         new() { Record = (await Client(request.ClientId).Get()).ToProto() };
@@ -233,7 +233,7 @@ public sealed class CareRecordApi(IGrainFactory grains, CareClock clock) : CareR
 
     private VisitRecorded Visit(string id, string nurseId, Google.Protobuf.WellKnownTypes.Timestamp? start, int duration, int direct,
         IReadOnlyCollection<string> interventions, string? note, bool outOfHours) =>
-        new(id, Now, nurseId, id, nurseId, Wire.Instant(start, "start"), duration, direct,
+        new(id, Now, nurseId, id, nurseId, Wire.Instant(start, "start", clock), duration, direct,
             Wire.Bounded(interventions, "interventions_done", 50).Select(i => Ids.Parse(i, "interventions_done")).ToImmutableList(),
             Text.Optional(note, "Visit note", Text.NoteMax, multiline: true), outOfHours);
 

@@ -39,7 +39,8 @@ public sealed class OnCallApi(IGrainFactory grains, CareClock clock) : OnCallSer
                 Wire.OptionalEnum<Domain.Records.TimeWindow>((int)request.NextDayWindow, "next_day_window") ?? Domain.Records.TimeWindow.Morning,
                 request.NextDayDurationMinutes == 0 ? 30 : request.NextDayDurationMinutes, [])
             : null;
-        var command = new LogCallCommand(Ids.Parse(request.ClientId, "client_id"), Wire.Instant(request.At, "at"), outcome,
+        var at = Wire.Instant(request.At, "at", clock);
+        var command = new LogCallCommand(Ids.Parse(request.ClientId, "client_id"), at, outcome,
             Text.Required(request.Note, "The call note", OnCall.CallLogEntry.NoteMax, multiline: true), nextDay);
         return new LogCallResponse { Call = ToProto(await team.LogCall(requestId, command)) };
     }
@@ -51,7 +52,8 @@ public sealed class OnCallApi(IGrainFactory grains, CareClock clock) : OnCallSer
         var nurseId = Ids.Parse(request.NurseId, "nurse_id");
         var id = Ids.Derive("visit", requestId);
         var note = Text.Optional(request.Note, "Visit note", Text.NoteMax, multiline: true);
-        var visit = new VisitRecorded(id, clock.GetUtcNow(), nurseId, id, nurseId, Wire.Instant(request.Start, "start"), request.DurationMinutes,
+        var start = Wire.Instant(request.Start, "start", clock);
+        var visit = new VisitRecorded(id, clock.LocalNow, nurseId, id, nurseId, start, request.DurationMinutes,
             request.DirectCareMinutes, [], note, OutOfHours: true);
         var record = await client.Append(visit);
         return new RecordOutOfHoursVisitResponse { Visit = record.Visits.FindLast(v => v.VisitId == id)!.ToProto() };

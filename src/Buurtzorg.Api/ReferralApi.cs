@@ -86,7 +86,7 @@ public sealed class ReferralApi(IGrainFactory grains, CareClock clock) : Referra
     {
         if (details is null) throw CareRuleException.Invalid("client details are required.");
         var born = Wire.Date(details.DateOfBirth, "date_of_birth");
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var today = clock.Today;
         if (born > today || born.Year < 1900) throw CareRuleException.Invalid("date_of_birth must be a past date after 1900.");
         return new Demographics(
             Text.Required(details.GivenName, "Given name"),

@@ -7,7 +7,7 @@ namespace Buurtzorg.Api;
 
 public sealed class TeamApi(IGrainFactory grains, CareClock clock) : TeamService.TeamServiceBase
 {
-    private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+    private DateOnly Today => clock.Today;
 
     private ITeamGrain Team(string teamId) => grains.GetGrain<ITeamGrain>(Ids.Parse(teamId, "team_id"));
 

@@ -6,7 +6,8 @@ namespace Buurtzorg.Api;
 
 /// <summary>
 /// Reading and writing the wire's primitive forms: enums (proto values equal the domain's, 0 is "unspecified"),
-/// ISO dates, timestamps, optional strings. Anything a caller sends that does not parse is INVALID_ARGUMENT.
+/// ISO dates (local dates in the organisation's time zone), timestamps (read in that zone), optional strings.
+/// Anything a caller sends that does not parse is INVALID_ARGUMENT.
 /// </summary>
 public static class Wire
 {
@@ -46,12 +47,17 @@ public static class Wire
 
     public static string Date(DateOnly? date) => date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "";
 
-    public static DateTimeOffset Instant(Timestamp? value, string field)
+    /// <summary>
+    /// A timestamp (an instant, UTC on the wire) as the care rules read it: in the organisation's time zone, carrying
+    /// its offset at that instant (a call at 19:30 UTC in July is 20:30 +01:00, inside the night).
+    /// </summary>
+    public static DateTimeOffset Instant(Timestamp? value, string field, Grains.CareClock clock)
     {
+        ArgumentNullException.ThrowIfNull(clock);
         if (value is null) throw CareRuleException.Invalid($"{field} is required.");
         if (value.Seconds < -62135596800 || value.Seconds > 253402300799 || value.Nanos is < 0 or > 999_999_999)
             throw CareRuleException.Invalid($"{field} is not a valid time.");
-        return value.ToDateTimeOffset();
+        return clock.ToLocal(value.ToDateTimeOffset());
     }
 
     public static Timestamp? Instant(DateTimeOffset? value) => value is { } v ? Timestamp.FromDateTimeOffset(v) : null;

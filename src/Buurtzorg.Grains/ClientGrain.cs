@@ -80,7 +80,7 @@ public sealed class ClientGrain(
     /// <summary>The audit line for an access by the caller of this request; none for a step our own grains take.</summary>
     private AccessRecord? Access(string action) =>
         seal.Current() is { } caller
-            ? new AccessRecord(clock.GetUtcNow(), ClientId, caller.Subject, caller.Role, caller.TeamId, action, caller.Reason)
+            ? new AccessRecord(clock.LocalNow, ClientId, caller.Subject, caller.Role, caller.TeamId, action, caller.Reason)
             : null;
 
     private async Task Audit(AccessRecord access)
@@ -99,10 +99,9 @@ public sealed class ClientGrain(
     public Task<ClientDay> Day(DateOnly day)
     {
         var record = Record;
-        // What is missed depends on the moment: the care clock's local time, once it gives one, goes here.
-        var now = clock.GetUtcNow();
+        // What is missed depends on the moment, read on the organisation's local clock.
         return Task.FromResult(new ClientDay(
-            Domain.Planning.VisitsDue.For(record, day, now), Domain.Planning.RecentVisit.From(record),
+            Domain.Planning.VisitsDue.For(record, day, clock.LocalNow), Domain.Planning.RecentVisit.From(record),
             Domain.OnCall.OutOfHoursVisit.From(record)));
     }
 
@@ -122,9 +121,9 @@ public sealed class ClientGrain(
 
     private async Task<CareRecord> Add(RecordEntry entry, AccessRecord? access = null)
     {
-        var now = clock.GetUtcNow();
+        var now = clock.LocalNow;
         var before = Record;
-        var accepted = CareRecordRules.Check(before, entry, now, DateOnly.FromDateTime(now.UtcDateTime));
+        var accepted = CareRecordRules.Check(before, entry, now, CareTime.DateOf(now));
         var after = before.Apply(accepted);
         if (ReferenceEquals(after, before)) return before; // a retry: the entry is already in the record
         try
@@ -175,8 +174,7 @@ public sealed class ClientGrain(
             await Forget(reminderName);
             return;
         }
-        var dueAt = new DateTimeOffset(due.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        var wait = dueAt - clock.GetUtcNow();
+        var wait = clock.StartOf(due) - clock.GetUtcNow();
         var options = reminders.Value;
         await this.RegisterOrUpdateReminder(reminderName, wait > options.Grace ? wait : options.Grace, options.Recheck);
     }
@@ -186,5 +184,5 @@ public sealed class ClientGrain(
         if (await this.GetReminder(reminderName) is { } reminder) await this.UnregisterReminder(reminder);
     }
 
-    private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+    private DateOnly Today => clock.Today;
 }

@@ -27,7 +27,7 @@ public sealed class NurseGrain(
         // The id derives from the request id, so a registered nurse here is this same request retried.
         if (state.State.Nurse is { } registered) return registered;
         var nurse = Nurse.Register(this.GetPrimaryKeyString(), command.DisplayName, command.Role, command.Pin,
-            command.HoursPerWeek, command.Skills, clock.GetUtcNow());
+            command.HoursPerWeek, command.Skills, clock.LocalNow);
         await Save(nurse);
         return nurse;
     }

@@ -30,7 +30,8 @@ public sealed class OnCallGrain(
     public async Task<OnCallShift> AssignNight(string requestId, DateOnly night, string nurseId)
     {
         var team = await GrainFactory.GetGrain<ITeamGrain>(TeamId).Get();
-        var book = state.State.Requests.Contains(requestId) ? Book : Book.AssignNight(team, night, nurseId, Who, clock.GetUtcNow());
+        var book = state.State.Requests.Contains(requestId) ? Book
+            : Book.AssignNight(team, night, nurseId, Who, clock.LocalNow);
         await Save(requestId, book);
         return book.Rota.Find(s => s.Night == night)!;
     }
@@ -47,7 +48,8 @@ public sealed class OnCallGrain(
         if (Book.Call(callId) is { } logged) return logged;
         var team = await GrainFactory.GetGrain<ITeamGrain>(TeamId).Get();
         // The nurse logging the call is the caller: the book checks that they are on call that night.
-        var book = Book.LogCall(team, callId, command.At, command.ClientId, Who, command.Outcome, command.Note, command.NextDayVisit);
+        var book = Book.LogCall(team, callId, clock.ToLocal(command.At), command.ClientId, Who, command.Outcome,
+            command.Note, clock.LocalNow, command.NextDayVisit);
         await Save(requestId, book);
         return book.Call(callId)!;
     }

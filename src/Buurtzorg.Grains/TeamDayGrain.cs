@@ -38,6 +38,7 @@ public sealed class TeamDayGrain(
     public async Task<DayPlan> Review(string requestId)
     {
         if (state.State.Requests.Contains(requestId) && state.State.Plan is { } done) return done;
+        DayPlanner.Plannable(Day, clock.Today);
         var (team, days, lastNight) = await Gather();
         var plan = DayPlanner.Plan(team, DutyRota.Default(team, Day), days.SelectMany(d => d.Due), days.SelectMany(d => d.Recent), lastNight);
         await Save(requestId, plan);
@@ -48,7 +49,7 @@ public sealed class TeamDayGrain(
     {
         var plan = Current;
         if (state.State.Requests.Contains(requestId)) return plan;
-        var changed = plan.Reassign(visitId, nurseId, seal.Current()?.Subject ?? "team", clock.GetUtcNow());
+        var changed = plan.Reassign(visitId, nurseId, seal.Current()?.Subject ?? "team", clock.LocalNow);
         await Save(requestId, changed);
         return changed;
     }

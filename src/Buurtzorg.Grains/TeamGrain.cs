@@ -24,6 +24,7 @@ public sealed record DischargeNote(
 [GrainType("buurtzorg.team")]
 public sealed class TeamGrain(
     [PersistentState("team", BuurtzorgStorage.Name)] IPersistentState<TeamState> state,
+    Security.CallerSeal seal,
     CareClock clock) : Grain, ITeamGrain, IIncomingGrainCallFilter
 {
     private FiguresPublisher? _figures;
@@ -41,9 +42,9 @@ public sealed class TeamGrain(
 
     private Team Current => state.State.Team ?? throw CareRuleException.NotFound("No team has this id.");
 
-    private DateTimeOffset Now => clock.GetUtcNow();
+    private DateTimeOffset Now => clock.LocalNow;
 
-    private DateOnly Today => DateOnly.FromDateTime(Now.UtcDateTime);
+    private DateOnly Today => clock.Today;
 
     public async Task<Team> Apply(string requestId, ApplyTeamCommand command)
     {
@@ -93,7 +94,8 @@ public sealed class TeamGrain(
     public async Task<(Team Team, IReadOnlyList<Handover> Handovers)> StartLeave(string requestId, string nurseId, LeavePeriod period)
     {
         if (state.State.Requests.Contains(requestId)) return (Current, []);
-        var (team, handovers) = Current.StartLeave(nurseId, period, Now);
+        // Leave that has already begun is the coach's to record (sickness nobody could report in time).
+        var (team, handovers) = Current.StartLeave(nurseId, period, Now, seal.Current()?.Role == Security.Role.Coach);
         await Save(requestId, team);
         return (team, handovers);
     }

@@ -20,6 +20,10 @@ Console.WriteLine($"Buurtzorg.Grains is serving gRPC at {string.Join(", ", app.U
 Console.WriteLine(SiloHost.IsDurable(app.Configuration)
     ? "DURABLE MODE: membership, state, reminders and records in PostgreSQL."
     : "EMBEDDED MODE: one silo, in-memory state. Nothing is kept after this process exits.");
+var clock = app.Services.GetRequiredService<Buurtzorg.Grains.CareClock>();
+Console.WriteLine(clock.Offset == TimeSpan.Zero
+    ? $"CARE CLOCK: {clock.LocalTimeZone.Id}, now {clock.LocalNow:yyyy-MM-dd HH:mm zzz}."
+    : $"CARE CLOCK: {clock.LocalTimeZone.Id}, started at {clock.LocalNow:yyyy-MM-dd HH:mm zzz} (not real time; runs on).");
 if (app.Services.GetRequiredService<SigningKeys>() is { IsDevelopment: true } keys)
 {
     Console.WriteLine($"SECURITY: no signing keys configured; tokens are checked against a development key ({keys.DevelopmentFile}).");

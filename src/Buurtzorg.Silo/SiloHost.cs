@@ -60,6 +60,8 @@ public static class SiloHost
                 "This silo runs in a pod (POD_NAME is set) but has no database: set ConnectionStrings__Buurtzorg. " +
                 "A pod in embedded mode would keep care records in memory only.");
         var connectionString = ConnectionString(builder.Configuration);
+        // One care clock in the organisation's time zone, read by the grains and the gRPC layer alike.
+        builder.Services.AddSingleton(CareClockSettings.From(builder.Configuration, durable: connectionString is not null));
 
         if (connectionString is not null)
         {

@@ -1,6 +1,8 @@
 using Buurtzorg.Api.Tests.Infrastructure;
 using Buurtzorg.Api.V1;
+using Buurtzorg.Grains;
 using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
 using static Buurtzorg.Api.Tests.Infrastructure.TeamApp;
 
 namespace Buurtzorg.Api.Tests;
@@ -13,7 +15,9 @@ public sealed class FirstWeekTests(ApiHost host) : IClassFixture<ApiHost>
     [Fact]
     public async Task A_new_team_admits_to_capacity_records_care_and_hands_over_when_a_nurse_leaves()
     {
-        // Monday: nurses apply to start a team in Bow; the central office approves it.
+        // Monday, six days ago on the care clock: nurses apply to start a team in Bow; the central office approves it.
+        var clock = host.Services.GetRequiredService<CareClock>();
+        clock.Offset = TimeSpan.FromDays(-6);
         var applyRequest = new ApplyTeamRequest { RequestId = NewRequest(), Name = "Bow East", Footprint = { "E3 2", "E3 3" }, GpPractices = { "Bow Health Centre" } };
         var applied = (await _app.Teams.ApplyTeamAsync(applyRequest)).Team;
         Assert.Equal(TeamStatus.Applied, applied.Status);
@@ -81,7 +85,8 @@ public sealed class FirstWeekTests(ApiHost host) : IClassFixture<ApiHost>
             Skills = { Skill.WoundCare },
         })).Intervention;
 
-        // All week: three visits each by the named nurse for ten clients, and one by the backup for two of them.
+        // All week, recorded now: three visits each by the named nurse for ten clients, and one by the backup for two.
+        clock.Offset = TimeSpan.Zero;
         var monday = DateTimeOffset.UtcNow.AddDays(-6);
         foreach (var (client, index) in caseload.Take(10).Select((c, i) => (c, i)))
         {

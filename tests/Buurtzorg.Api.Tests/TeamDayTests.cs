@@ -10,7 +10,10 @@ using static Buurtzorg.Api.Tests.Infrastructure.TeamApp;
 
 namespace Buurtzorg.Api.Tests;
 
-/// <summary>A team's night and next day through PlanningService and OnCallService, on the care rules' clock set to the story's hours.</summary>
+/// <summary>
+/// A team's night and next day through PlanningService and OnCallService, on the care rules' clock set to the story's
+/// hours on the London wall clock, in British Summer Time: the day still starts at 08:00 local.
+/// </summary>
 public sealed class TeamDayTests : IAsyncLifetime
 {
     private ApiHost _host = null!;
@@ -19,18 +22,19 @@ public sealed class TeamDayTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
-    private void ClockAt(DateOnly day, int hour, int minute = 0) =>
-        _host.Services.GetRequiredService<CareClock>().Set(new DateTimeOffset(day.ToDateTime(new TimeOnly(hour, minute)), TimeSpan.Zero));
+    private CareClock Clock => _host.Services.GetRequiredService<CareClock>();
+
+    private void ClockAt(DateOnly day, int hour, int minute = 0) => Clock.SetLocal(day.ToDateTime(new TimeOnly(hour, minute)));
 
     private static string Date(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    private static Timestamp At(DateOnly day, int hour, int minute = 0) =>
-        Timestamp.FromDateTimeOffset(new DateTimeOffset(day.ToDateTime(new TimeOnly(hour, minute)), TimeSpan.Zero));
+    private Timestamp At(DateOnly day, int hour, int minute = 0) =>
+        Timestamp.FromDateTimeOffset(Clock.AtLocal(day.ToDateTime(new TimeOnly(hour, minute))));
 
     [Fact]
     public async Task A_nights_calls_and_out_of_hours_visit_reach_the_record_and_the_next_days_plan()
     {
-        var night = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(10);
+        var night = new DateOnly(2026, 7, 1);
         var morning = night.AddDays(1);
         var app = _host.App();
 

@@ -4,6 +4,7 @@ using Buurtzorg.Api;
 using Buurtzorg.Api.Tests.Infrastructure;
 using Buurtzorg.Api.V1;
 using Buurtzorg.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Buurtzorg.Durable.Tests;
@@ -60,7 +61,11 @@ public sealed class JournalTests(PostgresServer postgres)
             var app = silo.App();
             var team = await app.TeamWithNurses(2);
             teamId = team.TeamId;
+            // Admitted eleven days ago on the care clock, so that the visits of the days since lie within the episode.
+            var clock = silo.Services.GetRequiredService<Buurtzorg.Grains.CareClock>();
+            clock.Offset = TimeSpan.FromDays(-11);
             var client = await app.Admitted(team.TeamId);
+            clock.Offset = TimeSpan.Zero;
             clientId = client.ClientId;
             for (var i = 0; i < 120; i++) await app.Visit(clientId, client.NamedNurseId, DateTimeOffset.UtcNow.AddDays(-10).AddHours(i));
             before = (await app.Records.GetRecordAsync(new GetRecordRequest { ClientId = clientId })).Record;

@@ -24,7 +24,7 @@ public sealed class HistoryTests(PostgresServer postgres) : IClassFixture<Postgr
     [Fact]
     public void A_year_of_history_passes_the_rules_and_comes_in_the_numbers_asked_for()
     {
-        var record = Admitted("client-1", "nurse-a", Now.AddDays(-1), carePlan: true);
+        var record = Admitted("client-1", "nurse-a", Now.AddDays(-7 * 52 - 1), carePlan: true);
         var focus = CareFocus.Of(record)!;
 
         var history = HistoryGenerator.Generate(record, focus, ["nurse-a", "nurse-b", "nurse-c"], weeks: 52, visitsPerWeek: 3, seed: 1, Now);
@@ -55,7 +55,7 @@ public sealed class HistoryTests(PostgresServer postgres) : IClassFixture<Postgr
     [Fact]
     public void The_same_seed_again_adds_nothing_and_another_seed_adds_another_year()
     {
-        var record = Admitted("client-1", "nurse-a", Now.AddDays(-1), carePlan: true);
+        var record = Admitted("client-1", "nurse-a", Now.AddDays(-7 * 8 - 1), carePlan: true);
         var first = HistoryGenerator.Generate(record, CareFocus.Of(record)!, [], weeks: 8, visitsPerWeek: 2, seed: 1, Now);
 
         var again = HistoryGenerator.Generate(first.After, CareFocus.Of(first.After)!, [], weeks: 8, visitsPerWeek: 2, seed: 1, Now.AddHours(1));
@@ -83,7 +83,7 @@ public sealed class HistoryTests(PostgresServer postgres) : IClassFixture<Postgr
         await SchemaMigrator.ApplyAsync(database);
         await using var source = NpgsqlDataSource.Create(database);
         var journal = new PostgresRecordJournal(source);
-        var formed = DateTimeOffset.UtcNow.AddHours(-3);
+        var formed = DateTimeOffset.UtcNow.AddDays(-7 * 4 - 1); // admitted before the four weeks of history
         foreach (var (client, nurse, plan) in new[] { ("client-a", "nurse-a", true), ("client-b", "nurse-b", true), ("client-c", "nurse-a", false) })
         {
             var record = CareRecord.Create(client);

@@ -14,7 +14,9 @@ public sealed record OnCallShift(DateOnly Night, string NurseId, string Assigned
 /// <item>The rota names one member per night; the member may not be on leave on either date the night touches. A
 /// night's nurse can be changed until the night starts, not after (the calls logged name the nurse who took them).</item>
 /// <item>A call is logged by the nurse on call that night, about a client on the team's caseload, at a time inside the
-/// night window: in the day the team itself takes the call and plans any visit in the day plan.</item>
+/// night window: in the day the team itself takes the call and plans any visit in the day plan. It is logged during or
+/// after its night, never before the call came (not in the future beyond the clock tolerance), and within
+/// <see cref="MaxCallAgeDays"/> days of it.</item>
 /// <item>Logging the same call id again with the same content is a retry and changes nothing.</item>
 /// </list>
 /// </summary>
@@ -26,6 +28,9 @@ public sealed record OnCallBook(
 {
     /// <summary>The rota is planned at most a year ahead.</summary>
     public const int MaxNightsAhead = 366;
+
+    /// <summary>A call is logged within a week of taking it: the next morning's review reads the night's calls.</summary>
+    public const int MaxCallAgeDays = 7;
 
     public static OnCallBook Create(string teamId, OnCallPolicy? policy = null) =>
         new(Ids.Parse(teamId, "Team id"), (policy ?? OnCallPolicy.Default).Validated(), [], []);
@@ -57,7 +62,7 @@ public sealed record OnCallBook(
         var (start, _) = Policy.Bounds(night);
         if (at.DateTime >= start)
             throw CareRuleException.Precondition("The night has started: its on-call nurse can no longer be changed.", "NIGHT_STARTED");
-        if (night > DateOnly.FromDateTime(at.DateTime).AddDays(MaxNightsAhead))
+        if (night > CareTime.DateOf(at).AddDays(MaxNightsAhead))
             throw CareRuleException.Invalid($"The on-call rota is planned at most {MaxNightsAhead} nights ahead.");
 
         var existing = Rota.Find(s => s.Night == night);
@@ -67,10 +72,11 @@ public sealed record OnCallBook(
         return this with { Rota = [.. rota.OrderBy(s => s.Night)] };
     }
 
-    /// <summary>Logs a call the on-call nurse took, or refuses it and changes nothing.</summary>
+    /// <summary>Logs a call the on-call nurse took at <paramref name="at"/>, or refuses it and changes nothing.</summary>
+    /// <param name="now">When the call is logged.</param>
     public OnCallBook LogCall(
         Team team, string callId, DateTimeOffset at, string clientId, string nurseId, TriageOutcome outcome, string note,
-        NextDayVisitRequest? nextDayVisit = null)
+        DateTimeOffset now, NextDayVisitRequest? nextDayVisit = null)
     {
         ArgumentNullException.ThrowIfNull(team);
         var id = Ids.Parse(callId, "Call id");
@@ -86,6 +92,10 @@ public sealed record OnCallBook(
         if (Call(id) is { } logged)
             return SameCall(logged, entry) ? this
                 : throw new CareRuleException(RuleViolation.AlreadyExists, "A different call with this id is already logged.", "CALL_EXISTS");
+
+        CareTime.NotInFuture(at, now, "A call's time");
+        if (at < now.AddDays(-MaxCallAgeDays))
+            throw CareRuleException.Invalid($"A call is logged within {MaxCallAgeDays} days of taking it: check its time.");
 
         if (team.CaseloadOf(clientId) is null)
             throw CareRuleException.Precondition("The client is not on this team's caseload: only the team's own clients are triaged by its on-call nurse.", "NOT_ON_CASELOAD");

@@ -5,7 +5,8 @@ namespace Buurtzorg.Domain.OnCall;
 /// <summary>
 /// When a team's night runs: 20:00–08:00 by default (the day team works 08:00–20:00), configurable per team. A night
 /// always crosses midnight and is named by the date it starts on: the night of 3 March runs from 3 March 20:00 to
-/// 4 March 08:00. Times are the team's local wall-clock time.
+/// 4 March 08:00. Times are the organisation's local wall-clock time (see <see cref="CareTime"/>): across a change
+/// of the clocks the night is an hour shorter (spring) or longer (autumn) than usual.
 /// </summary>
 public sealed record OnCallPolicy(TimeOnly NightStarts, TimeOnly NightEnds)
 {
@@ -29,8 +30,8 @@ public sealed record OnCallPolicy(TimeOnly NightStarts, TimeOnly NightEnds)
     /// <summary>The night a moment belongs to, or null when it falls in the day.</summary>
     public DateOnly? NightOf(DateTimeOffset at)
     {
-        var time = TimeOnly.FromDateTime(at.DateTime);
-        var date = DateOnly.FromDateTime(at.DateTime);
+        var time = CareTime.TimeOf(at);
+        var date = CareTime.DateOf(at);
         if (time >= NightStarts) return date;
         if (time < NightEnds) return date.AddDays(-1);
         return null;

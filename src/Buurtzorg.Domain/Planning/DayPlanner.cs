@@ -38,6 +38,23 @@ public static class DayPlanner
 {
     private const int MaxImprovementRounds = 20;
 
+    /// <summary>How far ahead a day is planned: two weeks, as far as a duty rota is known.</summary>
+    public const int MaxDaysAhead = 14;
+
+    /// <summary>
+    /// A day is reviewed and planned only from today (the organisation's local date) up to <see cref="MaxDaysAhead"/>
+    /// days ahead: a past day's plan is history (its visits are in the records), and a far day's rota is not known yet.
+    /// </summary>
+    public static DateOnly Plannable(DateOnly day, DateOnly today)
+    {
+        if (day < today)
+            throw CareRuleException.Precondition(
+                "That day has passed: only today and the days ahead are planned.", "DAY_PASSED");
+        if (day > today.AddDays(MaxDaysAhead))
+            throw CareRuleException.Invalid($"A day is planned at most {MaxDaysAhead} days ahead.");
+        return day;
+    }
+
     /// <summary>Whether a nurse may do a visit: every skill it needs, and registrant-only skills only to registrants.</summary>
     public static bool CanProvide(NurseRole role, ImmutableSortedSet<Skill> skills, IEnumerable<Skill> needed)
     {

@@ -7,7 +7,7 @@ namespace Buurtzorg.Domain.Planning;
 /// The team's planned day runs 08:00–20:00; the night belongs to the on-call nurse. A care plan's time window becomes
 /// concrete hours here, and a planned visit lies wholly inside them (it starts at or after the window opens and ends
 /// by the time it closes). Midday overlaps the morning and the afternoon on purpose: lunchtime care is flexible.
-/// All times are the team's local wall-clock time, as in the care record.
+/// All times are the organisation's local wall-clock time, as in the care record (see <see cref="CareTime"/>).
 /// </summary>
 public static class ServiceHours
 {
@@ -31,6 +31,6 @@ public static class ServiceHours
 
     internal static TimeOnly AtMinute(int minute) => new(minute / 60, minute % 60);
 
-    /// <summary>The calendar date of a timestamp on its own wall clock, as the care record reads it.</summary>
-    internal static DateOnly DateOf(DateTimeOffset at) => DateOnly.FromDateTime(at.DateTime);
+    /// <summary>The local date of a moment, as the care record reads it (see <see cref="CareTime"/>).</summary>
+    internal static DateOnly DateOf(DateTimeOffset at) => CareTime.DateOf(at);
 }

@@ -26,7 +26,12 @@ public static class CareRecordRules
     public const int MaxVisitMinutes = 720;
     public const int MinInterventionMinutes = 5;
     public const int MaxInterventionMinutes = 240;
-    public static readonly TimeSpan FutureVisitTolerance = TimeSpan.FromMinutes(5);
+    public const int MaxReviewYearsAhead = 2;
+    public const string OutsideEpisode = "OUTSIDE_EPISODE";
+
+    /// <summary>How long before the admission was recorded its assessment visit (and ratings made there) may lie.</summary>
+    public static readonly TimeSpan AssessmentGrace = TimeSpan.FromDays(1);
+    public static readonly TimeSpan FutureVisitTolerance = CareTime.ClockTolerance;
 
     /// <summary>Checks any kind of entry, by sending it to the rule for its kind.</summary>
     public static RecordEntry Check(CareRecord record, RecordEntry entry, DateTimeOffset now, DateOnly today)
@@ -42,15 +47,15 @@ public static class CareRecordRules
             NetworkMemberRemoved e => RemoveNetworkMember(record, e),
             ProblemAdded e => AddProblem(record, e),
             ProblemResolved e => ResolveProblem(record, e),
-            RatingRecorded e => RecordRating(record, e),
-            GoalAgreed e => AgreeGoal(record, e),
+            RatingRecorded e => RecordRating(record, e, today),
+            GoalAgreed e => AgreeGoal(record, e, today),
             InterventionAdded e => AddIntervention(record, e),
             InterventionStopped e => StopIntervention(record, e),
             ReviewScheduled e => ScheduleReview(record, e, today),
             ReablementRenewed e => RenewReablement(record, e),
             VisitRecorded e => RecordVisit(record, e, now),
             NoteAdded e => AddNote(record, e),
-            Correction e => Correct(record, e, now),
+            Correction e => Correct(record, e, now, today),
             _ => throw CareRuleException.Invalid("This kind of entry is not known."),
         };
     }
@@ -182,20 +187,22 @@ public static class CareRecordRules
         return resolved;
     }
 
-    public static RatingRecorded RecordRating(CareRecord record, RatingRecorded entry)
+    public static RatingRecorded RecordRating(CareRecord record, RatingRecorded entry, DateOnly today)
     {
         if (Retried(record, entry) is { } done) return done;
         var rating = Checked(Stamped(entry));
         RequireCaseload(record);
+        InEpisode(rating, record.OpenEpisode, today);
         RequireActiveProblem(record, rating.ProblemId);
         return rating;
     }
 
-    public static GoalAgreed AgreeGoal(CareRecord record, GoalAgreed entry)
+    public static GoalAgreed AgreeGoal(CareRecord record, GoalAgreed entry, DateOnly today)
     {
         if (Retried(record, entry) is { } done) return done;
         var goal = Checked(Stamped(entry));
         RequireCaseload(record);
+        InEpisode(goal, record.OpenEpisode, today);
         RequireActiveProblem(record, goal.ProblemId);
         if (record.EverAdded<GoalAgreed>(goal.GoalId))
             throw AlreadyExists("A goal with this id is already on the client's record.");
@@ -242,6 +249,8 @@ public static class CareRecordRules
         if (Retried(record, entry) is { } done) return done;
         var review = Stamped(entry);
         if (review.DueOn < today) throw CareRuleException.Invalid("A review cannot be due before today.");
+        if (review.DueOn > today.AddYears(MaxReviewYearsAhead))
+            throw CareRuleException.Invalid($"A review is due at most {MaxReviewYearsAhead} years ahead.");
         RequireCaseload(record);
         return review;
     }
@@ -258,12 +267,16 @@ public static class CareRecordRules
 
     // ---- Visits and notes ----------------------------------------------------------------------------------------
 
-    /// <summary>A visit that starts no more than five minutes after <paramref name="now"/>, doing active interventions.</summary>
+    /// <summary>
+    /// A visit that starts no more than five minutes after <paramref name="now"/> and not before the admission (less the
+    /// assessment visit's grace), doing active interventions.
+    /// </summary>
     public static VisitRecorded RecordVisit(CareRecord record, VisitRecorded entry, DateTimeOffset now)
     {
         if (Retried(record, entry) is { } done) return done;
         var visit = Checked(Stamped(entry), now);
         RequireCaseload(record);
+        InEpisode(visit, record.OpenEpisode, CareTime.DateOf(now));
         if (!visit.InterventionsDone.All(id => record.Interventions.Exists(i => i.InterventionId == id)))
             throw CareRuleException.NotFound("A visit lists an intervention that is not active on the care plan.");
         if (record.EverAdded<VisitRecorded>(visit.VisitId))
@@ -286,10 +299,10 @@ public static class CareRecordRules
     /// <summary>
     /// Corrects a visit, note, rating, goal or network entry with a replacement of the same kind about the same thing
     /// (the same visit, note, problem, goal or person), or strikes it when the replacement is null. A correction is
-    /// allowed after discharge too. The replacement is checked like a new entry of its kind, and takes the corrected
-    /// entry's id, time and author.
+    /// allowed after discharge too. The replacement is checked like a new entry of its kind (its dates within the
+    /// corrected entry's episode), and takes the corrected entry's id, time and author.
     /// </summary>
-    public static Correction Correct(CareRecord record, Correction entry, DateTimeOffset now)
+    public static Correction Correct(CareRecord record, Correction entry, DateTimeOffset now, DateOnly today)
     {
         if (Retried(record, entry) is { } done) return done;
         var correction = Stamped(entry) with
@@ -315,6 +328,7 @@ public static class CareRecordRules
             (NetworkMemberRemoved old, NetworkMemberRemoved fix) => AboutTheSame(Checked(fix), m => m.MemberId == old.MemberId, "person"),
             _ => throw new InvalidOperationException("Unreachable: the kinds were matched above."),
         };
+        InEpisode(corrected, EpisodeOf(record, original), today);
         return correction with
         {
             CorrectsEntryId = original.EntryId,
@@ -435,6 +449,41 @@ public static class CareRecordRules
             Phone = Text.Optional(details.Phone, "Phone", 40),
         };
     }
+
+    // ---- Times ---------------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// The time someone gave an entry (a visit's start, the day a rating was made or a goal agreed) lies within its
+    /// episode: not after the discharge, and not before the admission, less <see cref="AssessmentGrace"/> for the
+    /// assessment visit the admission came from (the team often records the admission after it). A rating's or
+    /// goal's date is not in the future either; a visit's start is checked to the minute with the other visit fields.
+    /// </summary>
+    private static T InEpisode<T>(T entry, Episode? episode, DateOnly today) where T : RecordEntry
+    {
+        if (entry is RatingRecorded r) CareTime.NotInFuture(r.RatedOn, today, "The date of a rating");
+        if (entry is GoalAgreed g) CareTime.NotInFuture(g.AgreedOn, today, "The date a goal was agreed");
+        if (episode is null) return entry;
+        var opens = episode.AdmittedAt - AssessmentGrace;
+        var (before, after, what) = entry switch
+        {
+            VisitRecorded v => (v.Start < opens, v.Start > episode.DischargedAt, "The visit"),
+            RatingRecorded x => (x.RatedOn < DateOf(opens), x.RatedOn > DateOf(episode.DischargedAt), "The rating"),
+            GoalAgreed x => (x.AgreedOn < DateOf(opens), x.AgreedOn > DateOf(episode.DischargedAt), "The goal"),
+            _ => (false, false, ""),
+        };
+        if (before)
+            throw CareRuleException.Precondition($"{what} is dated before the client was admitted: check its date.", OutsideEpisode);
+        if (after)
+            throw CareRuleException.Precondition($"{what} is dated after the client was discharged: check its date.", OutsideEpisode);
+        return entry;
+
+        static DateOnly? DateOf(DateTimeOffset? at) => at is { } moment ? CareTime.DateOf(moment) : null;
+    }
+
+    /// <summary>The episode an entry was made in: the open one, or the past one it was recorded within.</summary>
+    private static Episode? EpisodeOf(CareRecord record, RecordEntry entry) =>
+        record.OpenEpisode is { } open && entry.At >= open.AdmittedAt ? open
+        : record.PastEpisodes.FindLast(e => e.AdmittedAt <= entry.At && entry.At <= e.DischargedAt);
 
     // ---- Helpers -------------------------------------------------------------------------------------------------
 

@@ -91,8 +91,8 @@ internal sealed record RecordState(
         _ => this,
     };
 
-    /// <summary>The calendar date of a timestamp in its own offset: callers stamp entries in the team's local time.</summary>
-    public static DateOnly DateOf(DateTimeOffset at) => DateOnly.FromDateTime(at.DateTime);
+    /// <summary>The local date of a moment (see <see cref="CareTime"/>: entries carry the organisation's offset).</summary>
+    public static DateOnly DateOf(DateTimeOffset at) => CareTime.DateOf(at);
 
     private RecordState Close(Episode open, EpisodeClosed e)
     {

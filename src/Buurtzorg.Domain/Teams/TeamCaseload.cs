@@ -7,6 +7,8 @@ namespace Buurtzorg.Domain.Teams;
 public sealed partial record Team
 {
     public const int MaxWaitingReferrals = 500;
+    public const int MaxLeaveDaysBack = 366;
+    public const int MaxLeaveYearsAhead = 2;
 
     public Team Refer(Referral referral)
     {
@@ -41,7 +43,7 @@ public sealed partial record Team
                 : throw CareRuleException.Precondition("The client admitted on this referral has since been discharged; a new referral is needed.", "REFERRAL_CLOSED");
         if (CaseloadOf(referral.ClientId) is not null)
             throw CareRuleException.Precondition("The client is already on this team's caseload.", "ALREADY_ON_CASELOAD");
-        var (pair, reason) = Evaluate(referral, DateOnly.FromDateTime(now.UtcDateTime), namedNurseId, backupNurseId);
+        var (pair, reason) = Evaluate(referral, CareTime.DateOf(now), namedNurseId, backupNurseId);
         if (reason is { } r)
             throw CareRuleException.Precondition($"Not admitted: {DeclineReasons.Explain(r, this)}", DeclineReasons.Code(r));
         var entry = new CaseloadEntry(referral.ClientId, referral.ReferralId, pair!.Named, pair.Backup, referral.Needs, now);
@@ -62,7 +64,7 @@ public sealed partial record Team
     {
         EnsureActive();
         var entry = CaseloadOf(clientId) ?? throw NotOnCaseload();
-        var pair = Assignment.Explicit(this, namedNurseId, backupNurseId, entry.Needs, DateOnly.FromDateTime(now.UtcDateTime));
+        var pair = Assignment.Explicit(this, namedNurseId, backupNurseId, entry.Needs, CareTime.DateOf(now));
         return this with { Caseload = Caseload.Replace(entry, entry with { NamedNurseId = pair.Named, BackupNurseId = pair.Backup }) };
     }
 
@@ -85,21 +87,37 @@ public sealed partial record Team
     {
         if (Departures.Find(d => d.RequestId == requestId && d.NurseId == nurseId) is { } done) return (this, done);
         var member = Member(nurseId) ?? throw CareRuleException.NotFound("The nurse is not a member of this team.");
-        var (repaired, handovers) = Assignment.Repair(this with { Members = Members.Remove(member) }, DateOnly.FromDateTime(now.UtcDateTime));
+        var (repaired, handovers) = Assignment.Repair(this with { Members = Members.Remove(member) }, CareTime.DateOf(now));
         var departure = new Departure(nurseId, requestId, now, handovers);
         var departures = Departures.Add(departure);
         if (departures.Count > 100) departures = departures.RemoveAt(0);
         return (repaired with { Departures = departures }, departure);
     }
 
-    /// <summary>Records a leave period; when it has begun, the member's clients are handed over as if they had left.</summary>
-    public (Team Team, ImmutableList<Handover> Handovers) StartLeave(string nurseId, LeavePeriod period, DateTimeOffset now)
+    /// <summary>
+    /// Records a leave period; when it has begun, the member's clients are handed over as if they had left. Leave starts
+    /// today or later, unless the team's coach records leave that has already begun (sickness nobody could report), at
+    /// most <see cref="MaxLeaveDaysBack"/> days back; it ends within <see cref="MaxLeaveYearsAhead"/> years.
+    /// </summary>
+    public (Team Team, ImmutableList<Handover> Handovers) StartLeave(
+        string nurseId, LeavePeriod period, DateTimeOffset now, bool recordedByCoach = false)
     {
         period = period with { Reason = Text.Optional(period.Reason, "Leave reason") };
         var member = Member(nurseId) ?? throw CareRuleException.NotFound("The nurse is not a member of this team.");
         if (period.End < period.Start) throw CareRuleException.Invalid("A leave period must end on or after its start.");
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var today = CareTime.DateOf(now);
         if (period.End < today) throw CareRuleException.Invalid("A leave period must not lie wholly in the past.");
+        if (!member.Leave.Contains(period))
+        {
+            if (period.Start < today.AddDays(-MaxLeaveDaysBack))
+                throw CareRuleException.Invalid($"Leave starts at most {MaxLeaveDaysBack} days back: check its dates.");
+            if (period.End > today.AddYears(MaxLeaveYearsAhead))
+                throw CareRuleException.Invalid($"Leave is planned at most {MaxLeaveYearsAhead} years ahead: check the dates.");
+            if (period.Start < today && !recordedByCoach)
+                throw CareRuleException.Precondition(
+                    "Leave that has already begun is recorded by the team's coach; leave you plan starts today or later.",
+                    "LEAVE_IN_PAST");
+        }
         if (member.Leave.Any(l => l.Start <= period.End && period.Start <= l.End && l != period))
             throw CareRuleException.Precondition("The leave period overlaps one already recorded.", "LEAVE_OVERLAPS");
         var updated = member.Leave.Contains(period) ? member : member with { Leave = member.Leave.Add(period) };
@@ -110,7 +128,7 @@ public sealed partial record Team
     public Team EndLeave(string nurseId, DateTimeOffset now)
     {
         var member = Member(nurseId) ?? throw CareRuleException.NotFound("The nurse is not a member of this team.");
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var today = CareTime.DateOf(now);
         var current = member.Leave.Find(l => l.Covers(today));
         if (current is null) return this;
         var yesterday = today.AddDays(-1);

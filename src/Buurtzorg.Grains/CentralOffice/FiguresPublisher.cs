@@ -16,6 +16,7 @@ internal sealed class FiguresPublisher
     private readonly Func<TeamState> _state;
     private readonly IGrainFactory _grains;
     private readonly TimeProvider _clock;
+    private readonly TimeZoneInfo _zone;
     private readonly CentralOfficeOptions _options;
     private IGrainTimer? _pending;
     private IGrainTimer? _care;
@@ -27,6 +28,7 @@ internal sealed class FiguresPublisher
         (_grain, _state) = (grain, state);
         _grains = services.GetRequiredService<IGrainFactory>();
         _clock = services.GetRequiredService<TimeProvider>();
+        _zone = services.GetRequiredService<CareClock>().LocalTimeZone; // figures are dated on the organisation's calendar
         _options = services.GetRequiredService<IOptions<CentralOfficeOptions>>().Value;
     }
 
@@ -60,7 +62,8 @@ internal sealed class FiguresPublisher
         _pending = null;
         var state = _state();
         if (state.Team is not { } team) return;
-        var figures = TeamFigures.From(team, _clock.GetUtcNow(), state.Discharges.Select(d => d.At), _clients, _onCallCalls,
+        var asOf = TimeZoneInfo.ConvertTime(_clock.GetUtcNow(), _zone);
+        var figures = TeamFigures.From(team, asOf, state.Discharges.Select(d => d.At), _clients, _onCallCalls,
             state.Discharges.Select(d => d.Outcome).OfType<DischargeOutcome>());
         await _grains.GetGrain<IOrganisationGrain>(IOrganisationGrain.Key).Publish(figures);
         await _grains.GetGrain<ITeamHistoryGrain>(team.Id).Record(figures);

@@ -164,7 +164,7 @@ public sealed class TeamHistoryGrain(
 {
     public async Task Record(TeamFigures figures)
     {
-        var day = DateOnly.FromDateTime(figures.AsOf.UtcDateTime);
+        var day = CareTime.DateOf(figures.AsOf); // AsOf carries the organisation's offset
         var days = state.State.Days;
         if (!days.IsEmpty && days[^1].Day > day) return;
         days = !days.IsEmpty && days[^1].Day == day ? days.SetItem(days.Count - 1, new DayFigures(day, figures)) : days.Add(new DayFigures(day, figures));

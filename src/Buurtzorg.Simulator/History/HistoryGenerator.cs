@@ -4,6 +4,7 @@ using System.Text;
 using Buurtzorg.Domain.Common;
 using Buurtzorg.Domain.Planning;
 using Buurtzorg.Domain.Records;
+using Buurtzorg.Grains;
 
 namespace Buurtzorg.Simulator.History;
 
@@ -72,8 +73,15 @@ public static class HistoryGenerator
         string Id(string prefix) => Ids.Derive(prefix, $"history-{seed}-{record.ClientId}-{number++}");
         string Nurse() => others.Count == 0 || random.NextDouble() < NamedNurseShare ? focus.NamedNurseId : others[random.Next(others.Count)];
 
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        // Care happens on the organisation's wall clock (Europe/London), and only within the client's episode: the rules
+        // refuse visits before the admission (less the assessment visit's day), so history starts no earlier.
+        var clock = new CareClock();
+        now = clock.ToLocal(now);
+        var today = CareTime.DateOf(now);
         var firstDay = today.AddDays(-7 * weeks);
+        var episodeOpens = record.OpenEpisode is { } episode
+            ? episode.AdmittedAt - CareRecordRules.AssessmentGrace
+            : DateTimeOffset.MinValue;
         var (opens, closes) = ServiceHours.Of(focus.Window);
         var (from, to) = (opens.Hour * 60 + opens.Minute, closes.Hour * 60 + closes.Minute);
         var rating = new OutcomeRating(2 + random.Next(2), 2 + random.Next(2), 2 + random.Next(2));
@@ -86,7 +94,9 @@ public static class HistoryGenerator
                 var minutes = Math.Clamp(focus.InterventionMinutes + random.Next(-5, 16), CareRecordRules.MinInterventionMinutes, CareRecordRules.MaxInterventionMinutes);
                 var latest = Math.Max(from, to - minutes);
                 var startMinute = (from + random.Next(latest - from + 1)) / 5 * 5;
-                var start = new DateTimeOffset(firstDay.AddDays(7 * week + day).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).AddMinutes(startMinute);
+                var start = clock.AtLocal(firstDay.AddDays(7 * week + day).ToDateTime(TimeOnly.MinValue)
+                    .AddMinutes(startMinute));
+                if (start < episodeOpens) continue;
                 var direct = (int)Math.Round(minutes * (0.55 + random.NextDouble() * 0.3));
                 var nurse = Nurse();
                 var id = Id("visit");
@@ -94,6 +104,7 @@ public static class HistoryGenerator
                 // Recorded as the visit ends, as a nurse does on the doorstep.
                 visits.Add(new VisitRecorded(id, start.AddMinutes(minutes), nurse, id, nurse, start, minutes, direct, [focus.InterventionId], note, OutOfHours: false));
             }
+            if (visits.Count == 0) continue;
             planned.AddRange(visits);
             var noted = visits[random.Next(visits.Count)];
             var noteId = Id("note");
@@ -103,7 +114,7 @@ public static class HistoryGenerator
                 var rated = visits[0];
                 var at = rated.At.AddMinutes(2);
                 rating = Drift(random, rating);
-                planned.Add(new RatingRecorded(Id("rate"), at, rated.NurseId, focus.ProblemId, rating, DateOnly.FromDateTime(at.DateTime), rated.NurseId));
+                planned.Add(new RatingRecorded(Id("rate"), at, rated.NurseId, focus.ProblemId, rating, CareTime.DateOf(at), rated.NurseId));
             }
         }
 

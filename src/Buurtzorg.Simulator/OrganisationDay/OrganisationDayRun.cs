@@ -206,7 +206,7 @@ public sealed class OrganisationDayRun
 
     private List<Func<Measurements, Task>> Morning()
     {
-        var tomorrow = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var tomorrow = new Buurtzorg.Grains.CareClock().Today.AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var items = new List<Func<Measurements, Task>>();
         foreach (var team in _organisation.Teams.Where(t => t.Active))
         {
@@ -341,7 +341,7 @@ public sealed class OrganisationDayRun
         }
         foreach (var nurse in startingLeave.Where(team.Members.Contains))
         {
-            var today = DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var today = new Buurtzorg.Grains.CareClock().Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
             if (await m.Time("AddLeavePeriod", () => _nurses.AddLeavePeriodAsync(new AddLeavePeriodRequest
             {
                 RequestId = Request(),

@@ -49,10 +49,10 @@ public sealed class CallLogTests
         var book = Book();
 
         Assert.Equal(RuleViolation.InvalidArgument, Assert.Throws<CareRuleException>(() =>
-            book.LogCall(Team(), "call-1", At(Monday, 22), "c1", "anna", TriageOutcome.AdviceGiven, new string('x', 1001))).Violation);
+            book.LogCall(Team(), "call-1", At(Monday, 22), "c1", "anna", TriageOutcome.AdviceGiven, new string('x', 1001), At(Monday, 22))).Violation);
         Assert.Equal(RuleViolation.InvalidArgument, Assert.Throws<CareRuleException>(() =>
-            book.LogCall(Team(), "call-1", At(Monday, 22), "c1", "anna", TriageOutcome.AdviceGiven, "  ")).Violation);
-        Assert.Single(book.LogCall(Team(), "call-1", At(Monday, 22), "c1", "anna", TriageOutcome.AdviceGiven, new string('x', 1000)).Calls);
+            book.LogCall(Team(), "call-1", At(Monday, 22), "c1", "anna", TriageOutcome.AdviceGiven, "  ", At(Monday, 22))).Violation);
+        Assert.Single(book.LogCall(Team(), "call-1", At(Monday, 22), "c1", "anna", TriageOutcome.AdviceGiven, new string('x', 1000), At(Monday, 22)).Calls);
     }
 
     [Fact]

@@ -51,7 +51,8 @@ public sealed class NightReviewTests
         var team = TeamOf([Nurse("anna")], Client(RecordStory.ClientId, "anna"));
         var book = OnCallBook.Create("team-bow")
             .AssignNight(team, night, "anna", "anna", RecordStory.Day(0))
-            .LogCall(team, "call-1", RecordStory.Day(1, 22), RecordStory.ClientId, "anna", TriageOutcome.OutOfHoursVisitRequested, "Fell, cannot get up");
+            .LogCall(team, "call-1", RecordStory.Day(1, 22), RecordStory.ClientId, "anna", TriageOutcome.OutOfHoursVisitRequested, "Fell, cannot get up",
+                RecordStory.Day(1, 22));
 
         var visits = OutOfHoursVisit.From(record);
         var review = book.Review(night, visits);

@@ -18,6 +18,7 @@ internal static class OnCallStory
     public static OnCallBook Book() => OnCallBook.Create("team-bow").AssignNight(Team(), Monday, "anna", "bea", SundayEvening);
 
     public static OnCallBook Log(this OnCallBook book, string callId, DateTimeOffset at, string clientId = "c1",
-        TriageOutcome outcome = TriageOutcome.AdviceGiven, string nurseId = "anna", NextDayVisitRequest? nextDayVisit = null) =>
-        book.LogCall(Team(), callId, at, clientId, nurseId, outcome, CallNote, nextDayVisit);
+        TriageOutcome outcome = TriageOutcome.AdviceGiven, string nurseId = "anna", NextDayVisitRequest? nextDayVisit = null,
+        DateTimeOffset? now = null) =>
+        book.LogCall(Team(), callId, at, clientId, nurseId, outcome, CallNote, now ?? at, nextDayVisit);
 }
