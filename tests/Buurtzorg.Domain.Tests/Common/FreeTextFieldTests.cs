@@ -57,7 +57,7 @@ public sealed class FreeTextFieldTests
             .Team.Members.Single().Leave.Single().Reason),
         ["Call note"] = (true, v => OnCall.OnCallStory.Book()
             .LogCall(OnCall.OnCallStory.Team(), "call-1", Nights.At(Nights.Monday, 22), "c1", "anna", TriageOutcome.AdviceGiven,
-                v)
+                v, now: Nights.At(Nights.Monday, 22))
             .Calls.Single().Note),
     };
 
