@@ -60,7 +60,7 @@ public static class RecordMapping
         Phone = details.Phone ?? "",
     };
 
-    /// <summary>The details as sent, for the record's rules to check and tidy: only what cannot be held is refused here.</summary>
+    /// <summary>The details as sent, for the record's rules to check and tidy (unreadable values stop here).</summary>
     public static Demographics FromProto(ClientDetails? details, string field) =>
         details is null
             ? throw CareRuleException.Invalid($"{field} are required.")

@@ -84,7 +84,10 @@ public sealed class ClientGrain(
     private void FlagDetails(CareRecord record)
     {
         if (record.OpenEpisode is { } episode)
-            _ = GrainFactory.GetGrain<ITeamGrain>(episode.TeamId).Flag(ClientId, CaseloadFlag.DetailsDiffer, record.DetailsDifferFromReferral);
+        {
+            _ = GrainFactory.GetGrain<ITeamGrain>(episode.TeamId)
+                .Flag(ClientId, CaseloadFlag.DetailsDiffer, record.DetailsDifferFromReferral);
+        }
     }
 
     public async Task<CareRecord> Get()

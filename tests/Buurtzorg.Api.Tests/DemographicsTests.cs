@@ -1,3 +1,4 @@
+using System.Globalization;
 using Buurtzorg.Api.Tests.Infrastructure;
 using Buurtzorg.Api.V1;
 using Buurtzorg.Grains.Security;
@@ -32,15 +33,25 @@ public sealed class DemographicsTests(ApiHost host) : IClassFixture<ApiHost>
         Postcode = "E3 2HG",
     };
 
-    /// <summary>A team of two with one admitted client; <paramref name="nurse"/> calls as a nurse of that team.</summary>
+    /// <summary>A team of two with one admitted client, and the app as a nurse of that team.</summary>
     private async Task<(string TeamId, CaseloadEntry Client, string NhsNumber, TeamApp Nurse)> ClientOnCaseload()
     {
         var team = await _app.TeamWithNurses(2);
         var referral = Referral(team.TeamId);
         var referred = (await _app.Referrals.ReferAsync(referral)).Referral;
-        var entry = (await _app.Referrals.AdmitAsync(new AdmitRequest { RequestId = NewRequest(), TeamId = team.TeamId, ReferralId = referred.ReferralId })).Entry;
+        var entry = await Admit(team.TeamId, referred.ReferralId);
         return (team.TeamId, entry, referral.NhsNumber, _app.As(new Caller("nurse-anna", Role.Nurse, team.TeamId)));
     }
+
+    private async Task<CaseloadEntry> Admit(string teamId, string referralId) =>
+        (await _app.Referrals.AdmitAsync(new() { RequestId = NewRequest(), TeamId = teamId, ReferralId = referralId }))
+        .Entry;
+
+    private async Task<CareRecord> Record(TeamApp nurse, string clientId) =>
+        (await nurse.Records.GetRecordAsync(new GetRecordRequest { ClientId = clientId })).Record;
+
+    private static async Task<int> HistoryCount(TeamApp nurse, string clientId) =>
+        (await nurse.Records.GetHistoryAsync(new GetHistoryRequest { ClientId = clientId })).Entries.Count;
 
     private async Task<Referral> Refer(string teamId, string nhsNumber, ClientDetails details)
     {
@@ -49,7 +60,7 @@ public sealed class DemographicsTests(ApiHost host) : IClassFixture<ApiHost>
         return (await _app.Referrals.ReferAsync(request)).Referral;
     }
 
-    /// <summary>The record tells its team one-way, so the caseload is asked again until the flag shows as expected.</summary>
+    /// <summary>The record tells its team one-way: the caseload is read until the flag shows as expected.</summary>
     private async Task<bool> Flagged(string teamId, string clientId, bool expected)
     {
         var flagged = !expected;
@@ -62,8 +73,16 @@ public sealed class DemographicsTests(ApiHost host) : IClassFixture<ApiHost>
         return flagged;
     }
 
-    private static UpdateDemographicsRequest Update(string clientId, ClientDetails details, DemographicsSource source, string referralId = "") =>
-        new() { RequestId = NewRequest(), ClientId = clientId, Details = details, Source = source, ReferralId = referralId };
+    private static UpdateDemographicsRequest Update(
+        string clientId, ClientDetails details, DemographicsSource source, string referralId = "") =>
+        new()
+        {
+            RequestId = NewRequest(),
+            ClientId = clientId,
+            Details = details,
+            Source = source,
+            ReferralId = referralId,
+        };
 
     [Fact]
     public async Task A_second_team_referring_a_client_on_another_caseload_does_not_change_what_the_clients_team_sees()
@@ -74,15 +93,17 @@ public sealed class DemographicsTests(ApiHost host) : IClassFixture<ApiHost>
         var second = await Refer(teamB.TeamId, nhs, Margaret());
 
         Assert.Equal(client.ClientId, second.ClientId);
-        var record = (await nurseOfA.Records.GetRecordAsync(new GetRecordRequest { ClientId = client.ClientId })).Record;
-        Assert.Equal(("Edith", "Testcase", "E3 2AB"), (record.Details.GivenName, record.Details.FamilyName, record.Details.Postcode));
+        var record = await Record(nurseOfA, client.ClientId);
+        var details = record.Details;
+        Assert.Equal(("Edith", "Testcase", "E3 2AB"), (details.GivenName, details.FamilyName, details.Postcode));
         var claim = record.Referrals.Single(r => r.ReferralId == second.ReferralId);
         Assert.Equal(teamB.TeamId, claim.TeamId);
-        Assert.Equal(("Margaret", "Pennyfeather", "E3 3QQ"), (claim.Details.GivenName, claim.Details.FamilyName, claim.Details.Postcode));
+        var claimed = claim.Details;
+        Assert.Equal(("Margaret", "Pennyfeather", "E3 3QQ"), (claimed.GivenName, claimed.FamilyName, claimed.Postcode));
         Assert.True(claim.DetailsDiffer);
         Assert.Equal("", claim.SettledByEntryId);
         Assert.True(record.DetailsDifferFromReferral);
-        Assert.True(await Flagged(teamA, client.ClientId, expected: true), "the difference was never flagged on the client's team's caseload");
+        Assert.True(await Flagged(teamA, client.ClientId, expected: true), "the difference never reached the caseload");
     }
 
     [Fact]
@@ -95,7 +116,7 @@ public sealed class DemographicsTests(ApiHost host) : IClassFixture<ApiHost>
 
         await Refer(teamA, nhs, same);
 
-        var record = (await nurseOfA.Records.GetRecordAsync(new GetRecordRequest { ClientId = client.ClientId })).Record;
+        var record = await Record(nurseOfA, client.ClientId);
         Assert.Equal(2, record.Referrals.Count);
         Assert.All(record.Referrals, r => Assert.False(r.DetailsDiffer));
         Assert.False(record.DetailsDifferFromReferral);
@@ -116,13 +137,14 @@ public sealed class DemographicsTests(ApiHost host) : IClassFixture<ApiHost>
         Assert.Equal("nurse-anna", confirmed.Entry.RecordedBy);
         Assert.Contains("3 Malmesbury Road", confirmed.Entry.Summary, StringComparison.Ordinal);
         Assert.Equal(confirmed.Entry.EntryId, retried.Entry.EntryId);
-        var record = (await nurseOfA.Records.GetRecordAsync(new GetRecordRequest { ClientId = client.ClientId })).Record;
+        var record = await Record(nurseOfA, client.ClientId);
         Assert.Equal(("3 Malmesbury Road", "E3 2HG"), (record.Details.AddressLine, record.Details.Postcode));
-        Assert.Equal(confirmed.Entry.EntryId, record.Referrals.Single(r => r.ReferralId == moved.ReferralId).SettledByEntryId);
+        var settled = record.Referrals.Single(r => r.ReferralId == moved.ReferralId);
+        Assert.Equal(confirmed.Entry.EntryId, settled.SettledByEntryId);
         Assert.False(record.DetailsDifferFromReferral);
-        var history = (await nurseOfA.Records.GetHistoryAsync(new GetHistoryRequest { ClientId = client.ClientId })).Entries;
+        var history = (await nurseOfA.Records.GetHistoryAsync(new() { ClientId = client.ClientId })).Entries;
         Assert.Single(history, h => h.Kind == "demographics_updated");
-        Assert.False(await Flagged(teamA, client.ClientId, expected: false), "the flag stayed after the details were confirmed");
+        Assert.False(await Flagged(teamA, client.ClientId, expected: false), "the flag stayed after confirmation");
     }
 
     [Fact]
@@ -131,13 +153,14 @@ public sealed class DemographicsTests(ApiHost host) : IClassFixture<ApiHost>
         var (teamA, client, nhs, nurseOfA) = await ClientOnCaseload();
         await Refer(teamA, nhs, Margaret());
         var asTheRecordHasThem = Referral(teamA, nhs).Client;
+        var update = Update(client.ClientId, asTheRecordHasThem, DemographicsSource.PdsLookup);
 
-        await nurseOfA.Records.UpdateDemographicsAsync(Update(client.ClientId, asTheRecordHasThem, DemographicsSource.PdsLookup));
+        await nurseOfA.Records.UpdateDemographicsAsync(update);
 
-        var record = (await nurseOfA.Records.GetRecordAsync(new GetRecordRequest { ClientId = client.ClientId })).Record;
+        var record = await Record(nurseOfA, client.ClientId);
         Assert.Equal(("Edith", "Testcase"), (record.Details.GivenName, record.Details.FamilyName));
         Assert.False(record.DetailsDifferFromReferral);
-        Assert.False(await Flagged(teamA, client.ClientId, expected: false), "the flag stayed after the details were confirmed");
+        Assert.False(await Flagged(teamA, client.ClientId, expected: false), "the flag stayed after confirmation");
     }
 
     [Fact]
@@ -156,12 +179,13 @@ public sealed class DemographicsTests(ApiHost host) : IClassFixture<ApiHost>
         foreach (var other in others)
         {
             var e = await Refused(() => other.Records.UpdateDemographicsAsync(
-                Update(client.ClientId, Margaret(), DemographicsSource.ReferralConfirmed, second.ReferralId)).ResponseAsync);
+                Update(client.ClientId, Margaret(), DemographicsSource.ReferralConfirmed, second.ReferralId))
+                .ResponseAsync);
             Assert.Equal(StatusCode.PermissionDenied, e.StatusCode);
             Assert.DoesNotContain("Pennyfeather", e.Status.Detail, StringComparison.OrdinalIgnoreCase);
         }
 
-        var record = (await nurseOfA.Records.GetRecordAsync(new GetRecordRequest { ClientId = client.ClientId })).Record;
+        var record = await Record(nurseOfA, client.ClientId);
         Assert.Equal("Testcase", record.Details.FamilyName);
         Assert.True(record.DetailsDifferFromReferral);
     }
@@ -182,12 +206,13 @@ public sealed class DemographicsTests(ApiHost host) : IClassFixture<ApiHost>
 
     [Theory]
     [MemberData(nameof(BadUpdates))]
-    public async Task Details_that_fail_the_checks_are_refused_with_a_clear_status_and_change_nothing(string what, StatusCode code, string message)
+    public async Task Details_that_fail_the_checks_are_refused_with_a_clear_status_and_change_nothing(
+        string what, StatusCode code, string message)
     {
         var (teamA, client, nhs, nurseOfA) = await ClientOnCaseload();
         var claim = await Refer(teamA, nhs, EdithMoved());
         var update = Update(client.ClientId, EdithMoved(), DemographicsSource.PdsLookup);
-        var future = DateTime.UtcNow.AddDays(2).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var future = DateTime.UtcNow.AddDays(2).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         switch (what)
         {
             case "a birth date in the future": update.Details.DateOfBirth = future; break;
@@ -199,18 +224,19 @@ public sealed class DemographicsTests(ApiHost host) : IClassFixture<ApiHost>
             case "no source": update.Source = DemographicsSource.Unspecified; break;
             case "a referral confirmed without naming it": update.Source = DemographicsSource.ReferralConfirmed; break;
             case "a referral not on the record": update.ReferralId = "ref-nowhere"; break;
-            case "details other than the referral's": (update.ReferralId, update.Details) = (claim.ReferralId, Margaret()); break;
+            case "details other than the referral's":
+                (update.ReferralId, update.Details) = (claim.ReferralId, Margaret());
+                break;
         }
-        var before = (await nurseOfA.Records.GetHistoryAsync(new GetHistoryRequest { ClientId = client.ClientId })).Entries.Count;
+        var before = await HistoryCount(nurseOfA, client.ClientId);
 
         var e = await Refused(() => nurseOfA.Records.UpdateDemographicsAsync(update).ResponseAsync);
 
         Assert.Equal(code, e.StatusCode);
         Assert.Contains(message, e.Status.Detail, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("Malmesbury", e.Status.Detail, StringComparison.OrdinalIgnoreCase);
-        Assert.Equal(before, (await nurseOfA.Records.GetHistoryAsync(new GetHistoryRequest { ClientId = client.ClientId })).Entries.Count);
-        var record = (await nurseOfA.Records.GetRecordAsync(new GetRecordRequest { ClientId = client.ClientId })).Record;
-        Assert.Equal("12 Roman Road", record.Details.AddressLine);
+        Assert.Equal(before, await HistoryCount(nurseOfA, client.ClientId));
+        Assert.Equal("12 Roman Road", (await Record(nurseOfA, client.ClientId)).Details.AddressLine);
     }
 
     [Fact]
@@ -233,15 +259,13 @@ public sealed class DemographicsTests(ApiHost host) : IClassFixture<ApiHost>
         var teamA = await _app.TeamWithNurses(2);
         var teamB = await _app.TeamWithNurses(2);
         var first = (await _app.Referrals.ReferAsync(Referral(teamA.TeamId))).Referral;
-        var nhs = (await _app.As(new Caller("nurse-anna", Role.Nurse, teamA.TeamId)).Records.GetRecordAsync(
-            new GetRecordRequest { ClientId = first.ClientId })).Record.NhsNumber;
+        var nhs = (await Record(_app.As(new Caller("nurse-anna", Role.Nurse, teamA.TeamId)), first.ClientId)).NhsNumber;
         var second = await Refer(teamB.TeamId, nhs, EdithMoved());
 
-        var admitted = (await _app.Referrals.AdmitAsync(new AdmitRequest { RequestId = NewRequest(), TeamId = teamB.TeamId, ReferralId = second.ReferralId })).Entry;
+        var admitted = await Admit(teamB.TeamId, second.ReferralId);
 
-        Assert.True(await Flagged(teamB.TeamId, admitted.ClientId, expected: true), "the admitting team never saw the difference");
-        var record = (await _app.As(new Caller("nurse-bea", Role.Nurse, teamB.TeamId)).Records.GetRecordAsync(
-            new GetRecordRequest { ClientId = admitted.ClientId })).Record;
-        Assert.Equal("12 Roman Road", record.Details.AddressLine);
+        Assert.True(await Flagged(teamB.TeamId, admitted.ClientId, expected: true), "the admitting team never saw it");
+        var nurseOfB = _app.As(new Caller("nurse-bea", Role.Nurse, teamB.TeamId));
+        Assert.Equal("12 Roman Road", (await Record(nurseOfB, admitted.ClientId)).Details.AddressLine);
     }
 }

@@ -97,7 +97,9 @@ public sealed class JournalTests(PostgresServer postgres)
             teamId = team.TeamId;
             var first = TeamApp.Referral(teamId);
             var referred = (await app.Referrals.ReferAsync(first)).Referral;
-            clientId = (await app.Referrals.AdmitAsync(new AdmitRequest { RequestId = TeamApp.NewRequest(), TeamId = teamId, ReferralId = referred.ReferralId })).Entry.ClientId;
+            var admit = new AdmitRequest { RequestId = TeamApp.NewRequest(), TeamId = teamId };
+            admit.ReferralId = referred.ReferralId;
+            clientId = (await app.Referrals.AdmitAsync(admit)).Entry.ClientId;
             var moved = TeamApp.Referral(teamId, first.NhsNumber);
             moved.Client.AddressLine = "3 Malmesbury Road";
             var claim = (await app.Referrals.ReferAsync(moved)).Referral;
@@ -119,15 +121,16 @@ public sealed class JournalTests(PostgresServer postgres)
         // The new kind is one more jsonb row of the journal: no schema change.
         await using var connection = new NpgsqlConnection(database);
         await connection.OpenAsync();
-        await using var stored = new NpgsqlCommand(
-            "SELECT entry->'details'->>'addressLine' FROM record_journal WHERE client_id = $1 AND kind = 'demographics_updated'", connection)
+        const string Stored = "SELECT entry->'details'->>'addressLine' FROM record_journal "
+            + "WHERE client_id = $1 AND kind = 'demographics_updated'";
+        await using var stored = new NpgsqlCommand(Stored, connection)
         {
             Parameters = { new NpgsqlParameter { Value = clientId } },
         };
         Assert.Equal("3 Malmesbury Road", await stored.ExecuteScalarAsync());
 
         await using var again = await DurableSilo.Start(database, cluster);
-        var nurse = again.App().As(new Buurtzorg.Grains.Security.Caller("nurse-test", Buurtzorg.Grains.Security.Role.Nurse, teamId));
+        var nurse = again.App().As(new("nurse-test", Buurtzorg.Grains.Security.Role.Nurse, teamId));
         var after = (await nurse.Records.GetRecordAsync(new GetRecordRequest { ClientId = clientId })).Record;
         Assert.Equal(before, after);
         Assert.Equal(("3 Malmesbury Road", "Testcase"), (after.Details.AddressLine, after.Details.FamilyName));

@@ -71,7 +71,7 @@ public sealed record CareRecord
     /// <summary>Every referral, oldest first, each with the details it gave.</summary>
     public ImmutableList<ClientReferral> Referrals => state.Referrals;
 
-    /// <summary>A referral gave details that differ from the record's and no nurse has confirmed the details since.</summary>
+    /// <summary>A referral gave details that differ from the record's, and no nurse has confirmed them since.</summary>
     [JsonIgnore]
     public bool DetailsDifferFromReferral => state.Referrals.Exists(r => r.DetailsPending);
 

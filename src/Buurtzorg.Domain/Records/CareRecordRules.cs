@@ -156,8 +156,8 @@ public static class CareRecordRules
             var referral = record.Referrals.Find(r => r.ReferralId == referralId)
                 ?? throw CareRuleException.NotFound("The referral is not on the client's record.");
             if (referral.Details != update.Details)
-                throw CareRuleException.Invalid(
-                    "The details are not the ones the referral gave: confirm them from a PDS lookup or from what the client told you instead.");
+                throw CareRuleException.Invalid("The details are not the ones the referral gave: "
+                    + "confirm them from a PDS lookup or from what the client told you instead.");
         }
         return update;
     }

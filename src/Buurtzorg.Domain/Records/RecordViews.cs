@@ -22,7 +22,7 @@ public sealed record ClientReferral(
     bool DetailsDiffer = false,
     string? SettledByEntryId = null)
 {
-    /// <summary>The referral's details differ from the record's and no nurse has confirmed the client's details since.</summary>
+    /// <summary>The referral's details differ from the record's, and no nurse has confirmed the details since.</summary>
     [JsonIgnore]
     public bool DetailsPending => DetailsDiffer && SettledByEntryId is null;
 

@@ -154,7 +154,7 @@ public enum CaseloadFlag
     ReablementEnding,
     /// <summary>Someone outside the team (the out-of-hours service) opened the client's record.</summary>
     OutOfHoursAccess,
-    /// <summary>A referral gave details that differ from the record's: a nurse of the team checks and confirms them.</summary>
+    /// <summary>A referral gave details that differ from the record's: a nurse of the team checks them.</summary>
     DetailsDiffer,
 }
 
