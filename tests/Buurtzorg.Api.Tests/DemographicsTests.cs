@@ -47,7 +47,7 @@ public sealed class DemographicsTests(ApiHost host) : IClassFixture<ApiHost>
         (await _app.Referrals.AdmitAsync(new() { RequestId = NewRequest(), TeamId = teamId, ReferralId = referralId }))
         .Entry;
 
-    private async Task<CareRecord> Record(TeamApp nurse, string clientId) =>
+    private static async Task<CareRecord> Record(TeamApp nurse, string clientId) =>
         (await nurse.Records.GetRecordAsync(new GetRecordRequest { ClientId = clientId })).Record;
 
     private static async Task<int> HistoryCount(TeamApp nurse, string clientId) =>
