@@ -199,6 +199,24 @@ public sealed class CareRecordApi(IGrainFactory grains, CareClock clock) : CareR
         return response;
     }
 
+    /// <summary>Recorded by the caller (the token's subject), never by a name the request gives.</summary>
+    public override async Task<UpdateDemographicsResponse> UpdateDemographics(
+        UpdateDemographicsRequest request, ServerCallContext context)
+    {
+        var caller = context.GetHttpContext().User.FindFirst("sub")?.Value;
+        var (client, id, by) = Write(request.RequestId, request.ClientId, caller ?? "", "dem");
+        var entry = new DemographicsUpdated(id, Now, by,
+            RecordMapping.FromProto(request.Details, "details"),
+            Wire.Enum<Records.DemographicsSource>((int)request.Source, "source"),
+            Wire.OptionalId(request.ReferralId, "referral_id"));
+        var record = await client.Append(entry);
+        return new UpdateDemographicsResponse
+        {
+            Entry = record.FindEntry(id)!.ToHistory(record),
+            Details = record.Demographics?.ToProto(),
+        };
+    }
+
     private RecordEntry? Replacement(CorrectEntryRequest request, RecordEntry original) => (request.ReplacementCase, original) switch
     {
         (CorrectEntryRequest.ReplacementOneofCase.Strike, _) => null,

@@ -30,18 +30,9 @@ public static class RecordMapping
             ReablementEndsDate = Wire.Date(record.ReablementEndsOn),
             Continuity = new Continuity { Visits = continuity.Values.Sum() },
         };
-        if (record.Demographics is { } d)
-        {
-            proto.Details = new ClientDetails
-            {
-                GivenName = d.GivenName,
-                FamilyName = d.FamilyName,
-                DateOfBirth = Wire.Date(d.DateOfBirth),
-                AddressLine = d.AddressLine,
-                Postcode = d.Postcode.Value,
-                Phone = d.Phone ?? "",
-            };
-        }
+        proto.Details = record.Demographics?.ToProto();
+        proto.Referrals.AddRange(record.Referrals.Select(r => r.ToProto()));
+        proto.DetailsDifferFromReferral = record.DetailsDifferFromReferral;
         if (ContinuityIndex.Upc(continuity.Values) is { } upc) proto.Continuity.Upc = upc;
         if (ContinuityIndex.Coc(continuity.Values) is { } coc) proto.Continuity.Coc = coc;
         if (record.DirectCareShare() is { } share) proto.DirectCareShare = share;
@@ -56,6 +47,40 @@ public static class RecordMapping
         proto.Notes.AddRange(Latest(notes).Select(n => n.ToProto()));
         proto.VisitsInEpisode = visits.Count;
         proto.NotesInEpisode = notes.Count;
+        return proto;
+    }
+
+    public static ClientDetails ToProto(this Demographics details) => new()
+    {
+        GivenName = details.GivenName,
+        FamilyName = details.FamilyName,
+        DateOfBirth = Wire.Date(details.DateOfBirth),
+        AddressLine = details.AddressLine,
+        Postcode = details.Postcode.Value,
+        Phone = details.Phone ?? "",
+    };
+
+    /// <summary>The details as sent, for the record's rules to check and tidy (unreadable values stop here).</summary>
+    public static Demographics FromProto(ClientDetails? details, string field) =>
+        details is null
+            ? throw CareRuleException.Invalid($"{field} are required.")
+            : new(details.GivenName, details.FamilyName, Wire.Date(details.DateOfBirth, $"{field}.date_of_birth"),
+                details.AddressLine, Postcode.Parse(details.Postcode), details.Phone);
+
+    /// <summary>A referral with the details it gave, shown as the referral's, apart from the client's own.</summary>
+    public static V1.ClientReferral ToProto(this Records.ClientReferral referral)
+    {
+        var proto = new V1.ClientReferral
+        {
+            ReferralId = referral.ReferralId,
+            TeamId = referral.TeamId,
+            Source = Wire.ToProto<V1.ReferralSource>(referral.Source),
+            ReceivedAt = Wire.Instant(referral.ReceivedAt),
+            Details = referral.Details?.ToProto(),
+            DetailsDiffer = referral.DetailsDiffer,
+            SettledByEntryId = referral.SettledByEntryId ?? "",
+        };
+        proto.Needs.AddRange(Wire.ToProto<V1.Skill, Domain.Common.Skill>(referral.Needs));
         return proto;
     }
 
@@ -190,7 +215,16 @@ public static class RecordMapping
         VisitRecorded e => $"{(e.OutOfHours ? "Out-of-hours visit" : "Visit")} by {e.NurseId}: {e.DurationMinutes} min, {e.DirectCareMinutes} direct care",
         NoteAdded e => e.Text,
         Correction e => e.Strikes ? $"Struck out as entered in error: {e.Reason}" : $"Corrected: {e.Reason}",
+        DemographicsUpdated e => $"Details confirmed {From(e.Source, e.ReferralId)}: " +
+            $"{e.Details.GivenName} {e.Details.FamilyName}, {e.Details.AddressLine}, {e.Details.Postcode}",
         _ => entry.Kind,
+    };
+
+    private static string From(Records.DemographicsSource source, string? referralId) => source switch
+    {
+        Records.DemographicsSource.PdsLookup => "from a PDS lookup",
+        Records.DemographicsSource.ClientOrFamily => "as the client or family told",
+        _ => $"as referral {referralId} gave them",
     };
 
     private static string Words(Enum value)

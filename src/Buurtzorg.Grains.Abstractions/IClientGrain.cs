@@ -10,7 +10,10 @@ namespace Buurtzorg.Grains;
 [Alias("buurtzorg.client")]
 public interface IClientGrain : IGrainWithStringKey
 {
-    /// <summary>Called by the team when a referral arrives: the record learns (or refreshes) the client's details.</summary>
+    /// <summary>
+    /// Called by the team when a referral arrives. The first gives the record the client's details; a later one whose
+    /// details differ keeps them with the referral and flags the difference to the client's team.
+    /// </summary>
     [Alias("receive-referral")] Task ReceiveReferral(ReferralReceived entry);
 
     /// <summary>Called by the team as it admits: opens an episode, unless the client is on another team's caseload.</summary>
@@ -20,7 +23,10 @@ public interface IClientGrain : IGrainWithStringKey
     /// <returns>The episode's outcome change (no patient data: counts and means), for the team's figures.</returns>
     [Alias("close-episode")] Task<Domain.CentralOffice.DischargeOutcome> CloseEpisode(EpisodeClosed entry);
 
-    /// <summary>Appends a clinical entry (visit, note, rating, …) after checking it against the record's rules.</summary>
+    /// <summary>
+    /// Appends a clinical entry (visit, note, rating, …, or the client's details confirmed) after checking it against
+    /// the record's rules.
+    /// </summary>
     [Alias("append")] Task<CareRecord> Append(RecordEntry entry);
 
     [Alias("get")] Task<CareRecord> Get();

@@ -44,9 +44,18 @@ public sealed class ClientGrain(
         if (await journal.Load(ClientId, cancellationToken) is { } loaded) (_stored, _seq) = (loaded.Record, loaded.Seq);
     }
 
-    public Task ReceiveReferral(ReferralReceived entry) => Add(entry);
+    public async Task ReceiveReferral(ReferralReceived entry)
+    {
+        var record = await Add(entry);
+        if (record.DetailsDifferFromReferral) FlagDetails(record);
+    }
 
-    public Task OpenEpisode(EpisodeOpened entry) => Add(entry);
+    public async Task OpenEpisode(EpisodeOpened entry)
+    {
+        var record = await Add(entry);
+        // A difference raised while the client was on no caseload reaches the team that admits them.
+        if (record.DetailsDifferFromReferral) FlagDetails(record);
+    }
 
     public async Task<Domain.CentralOffice.DischargeOutcome> CloseEpisode(EpisodeClosed entry)
     {
@@ -63,7 +72,22 @@ public sealed class ClientGrain(
         if (entry is ReferralReceived or EpisodeOpened or EpisodeClosed)
             throw CareRuleException.Invalid("Admission and discharge go through the client's team.");
         if (entry is VisitRecorded visit && Record.FindEntry(visit.EntryId) is null) await CheckVisitor(visit);
-        return await Add(entry, Access($"write {entry.Kind}"));
+        var record = await Add(entry, Access($"write {entry.Kind}"));
+        if (entry is DemographicsUpdated) FlagDetails(record);
+        return record;
+    }
+
+    /// <summary>
+    /// Tells the client's team whether a referral's details wait to be checked, from the record as it is now (so a
+    /// retry tells it again). One-way: the team calling this record (a referral, an admission) hears it after that call.
+    /// </summary>
+    private void FlagDetails(CareRecord record)
+    {
+        if (record.OpenEpisode is { } episode)
+        {
+            _ = GrainFactory.GetGrain<ITeamGrain>(episode.TeamId)
+                .Flag(ClientId, CaseloadFlag.DetailsDiffer, record.DetailsDifferFromReferral);
+        }
     }
 
     public async Task<CareRecord> Get()

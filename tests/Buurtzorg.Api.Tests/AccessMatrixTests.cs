@@ -60,6 +60,7 @@ public sealed class AccessMatrixTests(ApiHost host) : IClassFixture<ApiHost>
         ["RecordOutOfHoursVisit"] = ["nurse/own", "ooh/reason"],
         ["AddNote"] = ["nurse/own"],
         ["CorrectEntry"] = ["nurse/own"],
+        ["UpdateDemographics"] = ["nurse/own"],
         ["GetVisitsDue"] = ["nurse/own"],
         ["ReviewDay"] = ["nurse/own"],
         ["ReassignVisit"] = ["nurse/own"],
@@ -250,6 +251,7 @@ public sealed class AccessMatrixTests(ApiHost host) : IClassFixture<ApiHost>
             "ListCalls" => a.OnCall.ListCallsAsync(new ListCallsRequest { TeamId = w.TeamId, Night = today }).ResponseAsync,
             "OnCallOutOfHoursVisit" => a.OnCall.RecordOutOfHoursVisitAsync(new RecordOutOfHoursVisitRequest { RequestId = r, ClientId = w.ClientId, NurseId = w.NurseId, Start = yesterday, DurationMinutes = 20, DirectCareMinutes = 15 }).ResponseAsync,
             "CorrectEntry" => a.Records.CorrectEntryAsync(new CorrectEntryRequest { RequestId = r, ClientId = w.ClientId, RecordedBy = w.NurseId, EntryId = w.NoteEntryId, Reason = "Typo", Note = new Note { Text = "A corrected note." } }).ResponseAsync,
+            "UpdateDemographics" => a.Records.UpdateDemographicsAsync(new UpdateDemographicsRequest { RequestId = r, ClientId = w.ClientId, Source = DemographicsSource.PdsLookup, Details = new ClientDetails { GivenName = "Edith", FamilyName = ClientFamilyName, DateOfBirth = "1938-04-12", AddressLine = "12 Roman Road", Postcode = "E3 2AB" } }).ResponseAsync,
             _ => throw new ArgumentOutOfRangeException(nameof(rpc), rpc, "not in the matrix"),
         };
     }

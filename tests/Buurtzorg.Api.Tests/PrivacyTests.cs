@@ -52,6 +52,24 @@ public sealed class PrivacyTests
             await app.As(new Caller("ooh-1", Role.OutOfHours, null), $"Night call about {given}").Records.GetRecordAsync(new GetRecordRequest { ClientId = entry.ClientId });
             secrets.Add($"Night call about {given}");
 
+            // A referral whose details differ, the team confirming them, and a confirmation refused: no details logged.
+            var moved = Referral(team.TeamId, nhs, $"E3 3Q{(char)('A' + i)}");
+            moved.Client.AddressLine = $"{i} Quartermaine Court";
+            secrets.AddRange([moved.Client.Postcode, moved.Client.AddressLine]);
+            var claim = (await app.Referrals.ReferAsync(moved)).Referral;
+            var confirm = new UpdateDemographicsRequest
+            {
+                RequestId = NewRequest(),
+                ClientId = entry.ClientId,
+                Details = moved.Client,
+                Source = DemographicsSource.ReferralConfirmed,
+                ReferralId = claim.ReferralId,
+            };
+            await app.Records.UpdateDemographicsAsync(confirm);
+            confirm.RequestId = NewRequest();
+            confirm.Details.DateOfBirth = "2999-01-01";
+            await Assert.ThrowsAsync<RpcException>(() => app.Records.UpdateDemographicsAsync(confirm).ResponseAsync);
+
             // Refusals, whose messages are logged and returned, must not echo what was sent either.
             var badNhs = nhs[..9] + ((nhs[9] - '0' + 1) % 10).ToString(CultureInfo.InvariantCulture);
             secrets.Add(badNhs);

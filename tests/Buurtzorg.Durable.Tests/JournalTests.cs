@@ -87,4 +87,59 @@ public sealed class JournalTests(PostgresServer postgres)
         Assert.Equal(120, after.VisitsInEpisode);
         Assert.Equal(RecordMapping.LatestShown, after.Visits.Count);
     }
+    [Fact]
+    public async Task Confirmed_details_and_a_referrals_differing_details_read_back_from_the_journal_after_a_restart()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        var cluster = $"details-{Guid.NewGuid():N}";
+        CareRecord before;
+        string clientId;
+        string teamId;
+        await using (var silo = await DurableSilo.Start(database, cluster))
+        {
+            var app = silo.App();
+            var team = await app.TeamWithNurses(2);
+            teamId = team.TeamId;
+            var first = TeamApp.Referral(teamId);
+            var referred = (await app.Referrals.ReferAsync(first)).Referral;
+            var admit = new AdmitRequest { RequestId = TeamApp.NewRequest(), TeamId = teamId };
+            admit.ReferralId = referred.ReferralId;
+            clientId = (await app.Referrals.AdmitAsync(admit)).Entry.ClientId;
+            var moved = TeamApp.Referral(teamId, first.NhsNumber);
+            moved.Client.AddressLine = "3 Malmesbury Road";
+            var claim = (await app.Referrals.ReferAsync(moved)).Referral;
+            await app.Records.UpdateDemographicsAsync(new UpdateDemographicsRequest
+            {
+                RequestId = TeamApp.NewRequest(),
+                ClientId = clientId,
+                Details = moved.Client,
+                Source = DemographicsSource.ReferralConfirmed,
+                ReferralId = claim.ReferralId,
+            });
+            var wrong = TeamApp.Referral(teamId, first.NhsNumber);
+            wrong.Client.FamilyName = "Pennyfeather";
+            await app.Referrals.ReferAsync(wrong);
+            before = (await app.Records.GetRecordAsync(new GetRecordRequest { ClientId = clientId })).Record;
+            await silo.Stop();
+        }
+
+        // The new kind is one more jsonb row of the journal: no schema change.
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        const string Stored = "SELECT entry->'details'->>'addressLine' FROM record_journal "
+            + "WHERE client_id = $1 AND kind = 'demographics_updated'";
+        await using var stored = new NpgsqlCommand(Stored, connection)
+        {
+            Parameters = { new NpgsqlParameter { Value = clientId } },
+        };
+        Assert.Equal("3 Malmesbury Road", await stored.ExecuteScalarAsync());
+
+        await using var again = await DurableSilo.Start(database, cluster);
+        var nurse = again.App().As(new("nurse-test", Buurtzorg.Grains.Security.Role.Nurse, teamId));
+        var after = (await nurse.Records.GetRecordAsync(new GetRecordRequest { ClientId = clientId })).Record;
+        Assert.Equal(before, after);
+        Assert.Equal(("3 Malmesbury Road", "Testcase"), (after.Details.AddressLine, after.Details.FamilyName));
+        Assert.True(after.DetailsDifferFromReferral);
+        Assert.Equal(3, after.Referrals.Count);
+    }
 }

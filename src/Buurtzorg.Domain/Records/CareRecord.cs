@@ -62,10 +62,18 @@ public sealed record CareRecord
     /// <summary>Set by the first referral; null before it.</summary>
     public NhsNumber? NhsNumber => state.NhsNumber;
 
-    /// <summary>As given by the latest referral.</summary>
+    /// <summary>
+    /// As given by the first referral, or as a nurse of the client's team last confirmed them
+    /// (<see cref="DemographicsUpdated"/>); a later referral never changes them.
+    /// </summary>
     public Demographics? Demographics => state.Demographics;
 
+    /// <summary>Every referral, oldest first, each with the details it gave.</summary>
     public ImmutableList<ClientReferral> Referrals => state.Referrals;
+
+    /// <summary>A referral gave details that differ from the record's, and no nurse has confirmed them since.</summary>
+    [JsonIgnore]
+    public bool DetailsDifferFromReferral => state.Referrals.Exists(r => r.DetailsPending);
 
     /// <summary>The episode on a team's caseload now, or null when the client is on no caseload.</summary>
     public Episode? OpenEpisode => state.OpenEpisode;

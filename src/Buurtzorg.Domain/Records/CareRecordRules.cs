@@ -56,13 +56,18 @@ public static class CareRecordRules
             VisitRecorded e => RecordVisit(record, e, now),
             NoteAdded e => AddNote(record, e),
             Correction e => Correct(record, e, now, today),
+            DemographicsUpdated e => UpdateDemographics(record, e),
             _ => throw CareRuleException.Invalid("This kind of entry is not known."),
         };
     }
 
     // ---- Referral and episodes -----------------------------------------------------------------------------------
 
-    /// <summary>A referral reached a team: the entry is stamped with the NHS number, which must match the record's.</summary>
+    /// <summary>
+    /// A referral reached a team: the entry is stamped with the NHS number, which must match the record's. Its details
+    /// are checked and tidied like any other; whether they differ from the record's is not a reason to refuse it (the
+    /// record keeps them with the referral, see <see cref="RecordState"/>).
+    /// </summary>
     public static ReferralReceived ReceiveReferral(CareRecord record, NhsNumber nhsNumber, ReferralReceived entry)
     {
         if (Retried(record, entry) is { } done) return done;
@@ -132,6 +137,34 @@ public static class CareRecordRules
         if (closed.FinalRatings.Exists(r => record.ActiveProblem(r.ProblemId) is null))
             throw CareRuleException.NotFound("A final rating is for a problem that is not active on the care plan.");
         return closed;
+    }
+
+    /// <summary>
+    /// A nurse of the client's team confirms the client's details, from a source she names. Only for a client on a
+    /// caseload (the access rules see to it that it is the caller's team's). A named referral must be on the record and
+    /// the details must be the ones it gave.
+    /// </summary>
+    public static DemographicsUpdated UpdateDemographics(CareRecord record, DemographicsUpdated entry)
+    {
+        if (Retried(record, entry) is { } done) return done;
+        var update = Stamped(entry) with
+        {
+            Details = Checked(entry.Details, RecordState.DateOf(entry.At)),
+            Source = Known(entry.Source, "The source of the details"),
+            ReferralId = entry.ReferralId is null ? null : Ids.Parse(entry.ReferralId, "Referral id"),
+        };
+        RequireCaseload(record);
+        if (update.Source == DemographicsSource.ReferralConfirmed && update.ReferralId is null)
+            throw CareRuleException.Invalid("Name the referral whose details are confirmed.");
+        if (update.ReferralId is { } referralId)
+        {
+            var referral = record.Referrals.Find(r => r.ReferralId == referralId)
+                ?? throw CareRuleException.NotFound("The referral is not on the client's record.");
+            if (referral.Details != update.Details)
+                throw CareRuleException.Invalid("The details are not the ones the referral gave: "
+                    + "confirm them from a PDS lookup or from what the client told you instead.");
+        }
+        return update;
     }
 
     // ---- Network -------------------------------------------------------------------------------------------------

@@ -13,3 +13,19 @@ public sealed record Demographics(
 {
     public override string ToString() => "Demographics (hidden)";
 }
+
+/// <summary>
+/// Where confirmed details come from. In the NHS the Personal Demographics Service (PDS) is the authoritative source;
+/// a referral's details are a claim until a nurse of the client's team confirms them.
+/// </summary>
+public enum DemographicsSource
+{
+    /// <summary>Looked up in the Personal Demographics Service by NHS number.</summary>
+    PdsLookup = 1,
+
+    /// <summary>The client, or their family or representative, told the nurse.</summary>
+    ClientOrFamily,
+
+    /// <summary>A referral's details, checked and found right.</summary>
+    ReferralConfirmed,
+}

@@ -28,6 +28,7 @@ namespace Buurtzorg.Domain.Records;
 [JsonDerivedType(typeof(VisitRecorded), "visit_recorded")]
 [JsonDerivedType(typeof(NoteAdded), "note_added")]
 [JsonDerivedType(typeof(Correction), "correction")]
+[JsonDerivedType(typeof(DemographicsUpdated), "demographics_updated")]
 public abstract record RecordEntry(string EntryId, DateTimeOffset At, string RecordedBy)
 {
     private static readonly FrozenDictionary<Type, string> Kinds = typeof(RecordEntry)
@@ -42,7 +43,11 @@ public abstract record RecordEntry(string EntryId, DateTimeOffset At, string Rec
     public sealed override string ToString() => $"{Kind} {EntryId}";
 }
 
-/// <summary>A referral for the client reached a team. The first sets the record's NHS number and details; later ones refresh the details.</summary>
+/// <summary>
+/// A referral for the client reached a team. The first sets the record's NHS number and details; a later one never
+/// changes them: its details stay with the referral, as a claim for the client's team to check
+/// (<see cref="DemographicsUpdated"/>).
+/// </summary>
 public sealed record ReferralReceived(
     string EntryId, DateTimeOffset At, string RecordedBy,
     string ReferralId,
@@ -155,6 +160,18 @@ public sealed record VisitRecorded(
     : RecordEntry(EntryId, At, RecordedBy);
 
 public sealed record NoteAdded(string EntryId, DateTimeOffset At, string RecordedBy, string NoteId, string Text)
+    : RecordEntry(EntryId, At, RecordedBy);
+
+/// <summary>
+/// A nurse of the client's team confirmed the client's details (name, date of birth, address, phone): the record
+/// reads them from here on, and every referral whose details differed is settled. <see cref="ReferralId"/> names the
+/// referral whose details were confirmed, when that is where they came from.
+/// </summary>
+public sealed record DemographicsUpdated(
+    string EntryId, DateTimeOffset At, string RecordedBy,
+    Demographics Details,
+    DemographicsSource Source,
+    string? ReferralId = null)
     : RecordEntry(EntryId, At, RecordedBy);
 
 /// <summary>

@@ -32,11 +32,19 @@ internal sealed record RecordState(
 
     public RecordState Fold(RecordEntry entry) => entry switch
     {
+        // A referral's details are a claim: the first sets the record's details, a later one never changes them.
         ReferralReceived e => this with
         {
             NhsNumber = NhsNumber ?? e.NhsNumber,
-            Demographics = e.Demographics,
-            Referrals = Referrals.Add(new(e.ReferralId, e.TeamId, e.Source, e.Needs, e.At)),
+            Demographics = Demographics ?? e.Demographics,
+            Referrals = Referrals.Add(new(e.ReferralId, e.TeamId, e.Source, e.Needs, e.At, e.Demographics,
+                DetailsDiffer: Demographics is { } known && known != e.Demographics)),
+        },
+        // Confirming the details settles every difference waiting for it: the nurse had them all in front of her.
+        DemographicsUpdated e => this with
+        {
+            Demographics = e.Details,
+            Referrals = Referrals.ConvertAll(r => r.DetailsPending ? r with { SettledByEntryId = e.EntryId } : r),
         },
         EpisodeOpened e when OpenEpisode is null => WithoutCarePlan() with
         {

@@ -7,12 +7,27 @@ namespace Buurtzorg.Domain.Records;
 // The current record, as folded from the history. Views that an app may correct carry the EntryId to point a
 // Correction at. Views holding names or free text print only their id, since a record may end up in a log line.
 
+/// <summary>
+/// A referral on the record, with the details it gave: a claim about the client, never the record's details.
+/// <see cref="DetailsDiffer"/> when they differed from the record's as it arrived; the difference waits for a nurse of
+/// the client's team until a <see cref="DemographicsUpdated"/> entry (<see cref="SettledByEntryId"/>) settles it.
+/// </summary>
 public sealed record ClientReferral(
     string ReferralId,
     string TeamId,
     ReferralSource Source,
     ImmutableSortedSet<Skill> Needs,
-    DateTimeOffset ReceivedAt);
+    DateTimeOffset ReceivedAt,
+    Demographics? Details = null,
+    bool DetailsDiffer = false,
+    string? SettledByEntryId = null)
+{
+    /// <summary>The referral's details differ from the record's, and no nurse has confirmed the details since.</summary>
+    [JsonIgnore]
+    public bool DetailsPending => DetailsDiffer && SettledByEntryId is null;
+
+    public override string ToString() => $"Referral {ReferralId}";
+}
 
 /// <summary>A stay on a team's caseload. Open while <see cref="DischargedAt"/> is null.</summary>
 public sealed record Episode(

@@ -154,6 +154,8 @@ public enum CaseloadFlag
     ReablementEnding,
     /// <summary>Someone outside the team (the out-of-hours service) opened the client's record.</summary>
     OutOfHoursAccess,
+    /// <summary>A referral gave details that differ from the record's: a nurse of the team checks them.</summary>
+    DetailsDiffer,
 }
 
 /// <summary>A nurse who left the team and whose named clients passed on; kept so a retried leave answers the same.</summary>

@@ -18,19 +18,6 @@ public sealed class CarePlanTests
     }
 
     [Fact]
-    public void A_later_referral_refreshes_the_details_and_keeps_the_nhs_number()
-    {
-        var moved = Details with { AddressLine = "3 Roman Road", Postcode = Postcode.Parse("E2 0QN") };
-
-        var record = NewRecord().Then(Referral()).Then(Referral("ref-2", moved, Day(30)));
-
-        Assert.Equal("3 Roman Road", record.Demographics!.AddressLine);
-        Assert.Equal("E2 0QN", record.Demographics.Postcode.Value);
-        Assert.Equal(Nhs, record.NhsNumber);
-        Assert.Equal(2, record.Referrals.Count);
-    }
-
-    [Fact]
     public void Admission_opens_an_episode_on_the_team_caseload_with_the_referral_needs()
     {
         var record = Admitted();

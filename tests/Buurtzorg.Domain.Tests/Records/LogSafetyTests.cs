@@ -14,6 +14,7 @@ public sealed class LogSafetyTests
         printed.AddRange(record.Visits.Select(v => v.ToString()));
         printed.AddRange(record.Notes.Select(n => n.ToString()));
         printed.AddRange(record.Network.Select(m => m.ToString()));
+        printed.AddRange(record.Referrals.Select(r => r.ToString()));
         printed.AddRange(record.Goals.Select(g => g.ToString()));
         printed.AddRange(record.Problems.Select(p => p.ToString()));
         printed.AddRange(record.Interventions.Select(i => i.ToString()));

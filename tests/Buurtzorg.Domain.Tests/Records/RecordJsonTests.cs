@@ -65,7 +65,7 @@ public sealed class RecordJsonTests
     public void Every_kind_of_entry_round_trips_as_a_record_entry_under_its_kind()
     {
         var entries = ReplayAndRetryTests.FullStory().Then(Discharge(at: Day(60))).History;
-        Assert.Equal(16, entries.Select(e => e.GetType()).Distinct().Count());
+        Assert.Equal(17, entries.Select(e => e.GetType()).Distinct().Count());
 
         foreach (var entry in entries)
         {

@@ -26,7 +26,9 @@ public sealed class ReplayAndRetryTests
         new ReablementRenewed("e-renew", Day(40), Nurse),
         Rating("prob-skin", new(4, 4, 4), Day(28)),
         Goal("goal-walk", "prob-walk", "Walks to the corner shop"),
-        new ProblemResolved("e-resolve-walk", Day(50), Nurse, "prob-walk"));
+        new ProblemResolved("e-resolve-walk", Day(50), Nurse, "prob-walk"),
+        new DemographicsUpdated("e-details", Day(50), Nurse, Details with { Phone = "020 7946 0001" },
+            DemographicsSource.ClientOrFamily));
 
     [Fact]
     public void Applying_an_entry_already_in_the_history_leaves_the_record_unchanged()
