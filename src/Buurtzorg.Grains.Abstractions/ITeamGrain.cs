@@ -39,7 +39,8 @@ public interface ITeamGrain : IGrainWithStringKey
     /// grains on each call a nurse makes. Interleaved and read-only: the team calls client records (admitting,
     /// continuity) while a record may be asking it this, and neither must wait on the other.
     /// </summary>
-    [Orleans.Concurrency.AlwaysInterleave, Orleans.Concurrency.ReadOnly, Alias("is-member")] Task<bool?> IsMember(string nurseId);
+    [Orleans.Concurrency.AlwaysInterleave, Orleans.Concurrency.ReadOnly, Alias("is-member")]
+    Task<bool?> IsMember(string nurseId);
 }
 
 [GenerateSerializer, Immutable, Alias("buurtzorg.apply-team")]

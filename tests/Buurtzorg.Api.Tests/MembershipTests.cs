@@ -1,11 +1,11 @@
 using Buurtzorg.Api.Tests.Infrastructure;
 using Buurtzorg.Api.V1;
+using Buurtzorg.Grains.Audit;
 using Buurtzorg.Grains.Security;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
-using Buurtzorg.Grains.Audit;
 using static Buurtzorg.Api.Tests.Infrastructure.TeamApp;
 
 namespace Buurtzorg.Api.Tests;
@@ -52,7 +52,8 @@ public sealed class MembershipTests(ApiHost host) : IClassFixture<ApiHost>
         AssertNotAMember(await Refused(() => her.Planning.GetVisitsDueAsync(new GetVisitsDueRequest { TeamId = team.TeamId, Day = today }).ResponseAsync));
         AssertNotAMember(await Refused(() => her.OnCall.ListCallsAsync(new ListCallsRequest { TeamId = team.TeamId, Night = today }).ResponseAsync));
         AssertNotAMember(await Refused(() => her.Nurses.GetNurseAsync(new GetNurseRequest { NurseId = entry.NamedNurseId }).ResponseAsync));
-        AssertNotAMember(await Refused(() => her.Teams.JoinTeamAsync(new JoinTeamRequest { RequestId = NewRequest(), TeamId = team.TeamId, NurseId = leaver }).ResponseAsync));
+        var rejoin = new JoinTeamRequest { RequestId = NewRequest(), TeamId = team.TeamId, NurseId = leaver };
+        AssertNotAMember(await Refused(() => her.Teams.JoinTeamAsync(rejoin).ResponseAsync));
 
         // Her own profile stays hers; the note never landed.
         Assert.Equal("", (await her.Nurses.GetNurseAsync(new GetNurseRequest { NurseId = leaver })).Nurse.TeamId);
@@ -105,7 +106,8 @@ public sealed class MembershipTests(ApiHost host) : IClassFixture<ApiHost>
 
         await Refused(() => her.Records.GetRecordAsync(new GetRecordRequest { ClientId = entry.ClientId }).ResponseAsync);
         await Refused(() => her.Records.GetRecordAsync(new GetRecordRequest { ClientId = entry.ClientId }).ResponseAsync);
-        await Refused(() => her.Records.AddNoteAsync(new AddNoteRequest { RequestId = NewRequest(), ClientId = entry.ClientId, RecordedBy = leaver, Text = "Late note." }).ResponseAsync);
+        var note = new AddNoteRequest { RequestId = NewRequest(), ClientId = entry.ClientId, RecordedBy = leaver, Text = "Late note." };
+        await Refused(() => her.Records.AddNoteAsync(note).ResponseAsync);
         await Refused(() => otherTeam.Records.GetHistoryAsync(new GetHistoryRequest { ClientId = entry.ClientId }).ResponseAsync);
 
         var member = _app.As(new Caller(entry.NamedNurseId, Role.Nurse, team.TeamId));
@@ -133,7 +135,10 @@ public sealed class MembershipTests(ApiHost host) : IClassFixture<ApiHost>
 
         // Made-up ids never become audit rows: a flood of them would otherwise write without bound.
         for (var i = 0; i < 3; i++)
-            await Refused(() => nurse.Records.AddNoteAsync(new AddNoteRequest { RequestId = NewRequest(), ClientId = $"client-made-up-{i}", RecordedBy = "n", Text = "x" }).ResponseAsync);
+        {
+            var note = new AddNoteRequest { RequestId = NewRequest(), ClientId = $"client-made-up-{i}", RecordedBy = "n", Text = "x" };
+            await Refused(() => nurse.Records.AddNoteAsync(note).ResponseAsync);
+        }
 
         var trail = host.Services.GetRequiredService<IAuditTrail>();
         for (var i = 0; i < 3; i++) Assert.Empty(await trail.For($"client-made-up-{i}"));
@@ -162,8 +167,9 @@ public sealed class MembershipTests(ApiHost host) : IClassFixture<ApiHost>
         var token = host.Mint(new Caller("nurse-x", Role.Nurse, "team-other"));
         var raw = new Method<byte[], byte[]>(MethodType.Unary, method.Service.FullName, method.Name, Bytes, Bytes);
 
-        var e = await Assert.ThrowsAsync<RpcException>(() => host.Channel.CreateCallInvoker()
-            .AsyncUnaryCall(raw, null, new CallOptions(new Metadata { { "authorization", $"Bearer {token}" } }), request.ToByteArray()).ResponseAsync);
+        var options = new CallOptions(new Metadata { { "authorization", $"Bearer {token}" } });
+        var e = await Assert.ThrowsAsync<RpcException>(() =>
+            host.Channel.CreateCallInvoker().AsyncUnaryCall(raw, null, options, request.ToByteArray()).ResponseAsync);
 
         Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
         Assert.Contains("team_id is not a valid id", e.Status.Detail, StringComparison.Ordinal);

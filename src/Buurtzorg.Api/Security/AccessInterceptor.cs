@@ -109,8 +109,9 @@ public sealed class AccessInterceptor(CallerSeal seal) : Interceptor
     }
 
     /// <summary>The team id a request names, checked as the services check it (trimmed; malformed: INVALID_ARGUMENT).</summary>
-    private static string? TeamIdField(IMessage request) =>
-        request.Descriptor.FindFieldByName("team_id") is { } field ? Ids.Parse(field.Accessor.GetValue(request) as string, "team_id") : null;
+    private static string? TeamIdField(IMessage request) => request.Descriptor.FindFieldByName("team_id") is { } field
+        ? Ids.Parse(field.Accessor.GetValue(request) as string, "team_id")
+        : null;
 
     private static string Name(Google.Protobuf.Reflection.ServiceDescriptor service, string method) => $"/{service.FullName}/{method}";
 }

@@ -32,7 +32,8 @@ public static partial class TokenFailures
         AggregateException { InnerExceptions: [var first, ..] } => KindOf(first),
         SecurityTokenExpiredException => "expired",
         SecurityTokenNotYetValidException => "not yet valid",
-        SecurityTokenInvalidSignatureException or SecurityTokenSignatureKeyNotFoundException => "signature or key not trusted",
+        SecurityTokenInvalidSignatureException or SecurityTokenSignatureKeyNotFoundException
+            => "signature or key not trusted",
         SecurityTokenInvalidAudienceException => "wrong audience",
         SecurityTokenInvalidIssuerException => "wrong issuer",
         SecurityTokenNoExpirationException => "no expiry",
@@ -40,6 +41,7 @@ public static partial class TokenFailures
         _ => exception.GetType().Name,
     };
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "A bearer token was refused on {Path}: {Kind}; answered UNAUTHENTICATED")]
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "A bearer token was refused on {Path}: {Kind}; answered UNAUTHENTICATED")]
     private static partial void LogRefused(ILogger logger, string path, string kind);
 }

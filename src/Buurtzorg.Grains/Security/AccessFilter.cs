@@ -25,7 +25,8 @@ internal interface ITeamOwned
 /// names: the team grain checks its own members, the team's other grains ask it (<see cref="ITeamGrain.IsMember"/>).
 /// A refused call on a client's record is kept in the record's audit trail.
 /// </summary>
-public sealed class AccessFilter(CallerSeal seal, IGrainFactory grains, IAuditTrail audit, CareClock clock) : IIncomingGrainCallFilter
+public sealed class AccessFilter(CallerSeal seal, IGrainFactory grains, IAuditTrail audit, CareClock clock)
+    : IIncomingGrainCallFilter
 {
     private const string OurGrainTypes = "buurtzorg.";
 
@@ -57,12 +58,15 @@ public sealed class AccessFilter(CallerSeal seal, IGrainFactory grains, IAuditTr
         operation = AccessRules.Refine(operation, Argument(context, 0));
         var owner = context.TargetContext.GrainInstance as ITeamOwned;
         var team = owner is null ? context.TargetId.Key.ToString() : owner.OwningTeamId;
-        var ownProfile = caller is not null && owner?.OwnSubject is { } subject && subject == caller.Subject && operation == Operation.ReadNurse;
-        var nothingHeld = caller is not null && owner is { Exists: false } && operation is not (Operation.WriteRecord or Operation.RecordOutOfHoursVisit);
+        var ownProfile = caller is not null && owner?.OwnSubject is { } subject && subject == caller.Subject
+            && operation == Operation.ReadNurse;
+        var nothingHeld = caller is not null && owner is { Exists: false }
+            && operation is not (Operation.WriteRecord or Operation.RecordOutOfHoursVisit);
         if (ownProfile || nothingHeld) return null;
-        if (AccessPolicy.Decide(caller, operation, team) is { Allowed: false, Denial: var denial }) return new(caller, Denied(denial!));
+        if (AccessPolicy.Decide(caller, operation, team) is { Allowed: false, Denial: var denial })
+            return new(caller, Denied(denial!));
         if (AccessPolicy.NeedsMembership(caller!, operation) && !await IsMember(context, caller!))
-            return new(caller, new RuleRefusedException(RuleViolation.PermissionDenied, AccessPolicy.NotAMember, AccessPolicy.NotAMemberReason));
+            return new(caller, new(RuleViolation.PermissionDenied, AccessPolicy.NotAMember, AccessPolicy.NotAMemberReason));
         return null;
     }
 
@@ -78,7 +82,8 @@ public sealed class AccessFilter(CallerSeal seal, IGrainFactory grains, IAuditTr
             // its first nurses themselves, each joining herself (the first-week story).
             return target.Roster is not { } team
                 || team.Member(caller.Subject) is not null
-                || (team.Members.IsEmpty && context.InterfaceMethod!.Name == nameof(ITeamGrain.Join) && Argument(context, 1) as string == caller.Subject);
+                || (team.Members.IsEmpty && context.InterfaceMethod!.Name == nameof(ITeamGrain.Join)
+                    && Argument(context, 1) as string == caller.Subject);
         }
         return await grains.GetGrain<ITeamGrain>(caller.TeamId!).IsMember(caller.Subject) is not false;
     }
@@ -99,8 +104,8 @@ public sealed class AccessFilter(CallerSeal seal, IGrainFactory grains, IAuditTr
             (nameof(IClientGrain.Append), RecordEntry entry) => $"write {entry.Kind}",
             (var method, _) => method,
         };
-        await audit.Record(new AccessRecord(clock.GetUtcNow(), context.TargetId.Key.ToString()!, caller.Subject, caller.Role, caller.TeamId,
-            $"denied {attempted}", null));
+        var clientId = context.TargetId.Key.ToString()!;
+        await audit.Record(new AccessRecord(clock.GetUtcNow(), clientId, caller.Subject, caller.Role, caller.TeamId, $"denied {attempted}", null));
     }
 
     private static object? Argument(IIncomingGrainCallContext context, int index) =>
