@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Buurtzorg.Api;
@@ -43,7 +44,10 @@ public static class ApiRegistration
                 NameClaimType = "sub",
                 RoleClaimType = TokenIssuer.RoleClaim,
             };
+            options.Events = new JwtBearerEvents { OnAuthenticationFailed = TokenFailures.Log };
         });
+        // A bad token is the caller's fault, not ours: one line of our own (above), not JwtBearer's exception and stack.
+        services.AddLogging(logging => logging.AddFilter(TokenFailures.JwtBearerCategory, LogLevel.Warning));
         services.AddAuthorization();
         services.AddGrpc(options =>
         {

@@ -33,6 +33,14 @@ public interface ITeamGrain : IGrainWithStringKey
     /// team calls records, and two grains waiting on each other would deadlock); the record's reminder repeats it.
     /// </summary>
     [Orleans.Concurrency.OneWay, Alias("flag")] Task Flag(string clientId, CaseloadFlag flag, bool raised);
+
+    /// <summary>
+    /// Whether a nurse is a current member (null: no team has this id), asked by the access rules of the team's other
+    /// grains on each call a nurse makes. Interleaved and read-only: the team calls client records (admitting,
+    /// continuity) while a record may be asking it this, and neither must wait on the other.
+    /// </summary>
+    [Orleans.Concurrency.AlwaysInterleave, Orleans.Concurrency.ReadOnly, Alias("is-member")]
+    Task<bool?> IsMember(string nurseId);
 }
 
 [GenerateSerializer, Immutable, Alias("buurtzorg.apply-team")]

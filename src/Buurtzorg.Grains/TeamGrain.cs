@@ -166,6 +166,12 @@ public sealed class TeamGrain(
         if (!ReferenceEquals(flagged, team)) await Save(null, flagged);
     }
 
+    public Task<bool?> IsMember(string nurseId) =>
+        Task.FromResult(Roster is { } team ? team.Member(nurseId) is not null : (bool?)null);
+
+    /// <summary>The team as it stands, for the access rules to check a caller against its members (null: no team).</summary>
+    internal Team? Roster => state.State.Team;
+
     public async Task<TeamContinuity> Continuity()
     {
         var caseload = Current.Caseload;
@@ -186,8 +192,10 @@ public sealed class TeamGrain(
     /// </summary>
     async Task IIncomingGrainCallFilter.Invoke(IIncomingGrainCallContext context)
     {
-        // Once a day is enough: recording leave and a member leaving repair the assignments themselves.
-        if (_repairedOn != Today && state.State.Team is { Status: TeamStatus.Active } team)
+        // Once a day is enough: recording leave and a member leaving repair the assignments themselves. Never in an
+        // interleaved membership check, which may run while another call is saving.
+        if (context.InterfaceMethod?.Name != nameof(IsMember)
+            && _repairedOn != Today && state.State.Team is { Status: TeamStatus.Active } team)
         {
             var (repaired, handovers) = Assignment.Repair(team, Today);
             if (!handovers.IsEmpty) await Save(null, repaired);

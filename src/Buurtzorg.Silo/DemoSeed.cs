@@ -27,6 +27,9 @@ public static class DemoSeed
         [Skill.WoundCare, Skill.StomaCare, Skill.RespiratoryCare, Skill.Venepuncture],
     ];
 
+    /// <summary>The first nurse of the demo's team <paramref name="team"/> (0, 1, …), a member to sign in as.</summary>
+    public static string NurseOf(int team) => Ids.Derive("nurse", $"demo-nurse-{team}-0");
+
     public static async Task<string> Run(IServiceProvider services)
     {
         var grains = services.GetRequiredService<IGrainFactory>();
@@ -40,7 +43,8 @@ public static class DemoSeed
             var (name, footprint) = Teams[t];
             var teamId = Ids.Derive("team", $"demo-team-{t}");
             var team = grains.GetGrain<ITeamGrain>(teamId);
-            var nurse = new Caller("demo-nurse", Role.Nurse, teamId);
+            // Each team's first nurse joins it herself and acts for the team after: the grains check she is a member.
+            var nurse = new Caller(NurseOf(t), Role.Nurse, teamId);
             seal.Attach(office);
             await team.Apply($"demo-team-{t}", new ApplyTeamCommand(name, footprint.Select(PostcodeArea.Parse).ToList(), ["Demo Health Centre"], null));
             await team.Approve($"demo-approve-{t}");
@@ -79,7 +83,7 @@ public static class DemoSeed
         }
         var firstTeam = Ids.Derive("team", "demo-team-0");
         return $"Demo neighbourhood seeded: {Teams.Length} teams, {Teams.Length * 8} nurses, {clients} clients. Try:\n" +
-               $"  TOKEN=$(dotnet run --project src/Buurtzorg.Silo -- token --role nurse --team {firstTeam} --subject demo-nurse)\n" +
+               $"  TOKEN=$(dotnet run --project src/Buurtzorg.Silo -- token --role nurse --team {firstTeam} --subject {NurseOf(0)})\n" +
                $"  dotnet run --project src/Buurtzorg.Silo -- call buurtzorg.v1.TeamService/GetCaseload '{{\"teamId\":\"{firstTeam}\"}}' --token \"$TOKEN\"";
     }
 }

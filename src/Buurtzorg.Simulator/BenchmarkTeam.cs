@@ -16,8 +16,8 @@ public sealed record BenchmarkTeam(string TeamId, IReadOnlyList<(string ClientId
     public const int Nurses = 10;
     public const int ClientCount = 60;
 
-    public static Metadata As(TokenIssuer tokens, Role role, string? teamId = null) =>
-        new() { { "authorization", $"Bearer {tokens.Mint($"simulator-{Caller.NameOf(role)}", role, teamId, TimeSpan.FromHours(2))}" } };
+    public static Metadata As(TokenIssuer tokens, Role role, string? teamId = null, string? subject = null) =>
+        new() { { "authorization", $"Bearer {tokens.Mint(subject ?? $"simulator-{Caller.NameOf(role)}", role, teamId, TimeSpan.FromHours(2))}" } };
 
     /// <summary>A full-time registered nurse with the skills the benchmarks' care plans need.</summary>
     public static RegisterNurseRequest Registrant(string requestId, string displayName) => new()
@@ -51,12 +51,15 @@ public sealed record BenchmarkTeam(string TeamId, IReadOnlyList<(string ClientId
         var office = As(tokens, Role.CentralOffice);
         var team = (await teams.ApplyTeamAsync(new ApplyTeamRequest { RequestId = $"bench-{run}", Name = "Benchmark", Footprint = { "E3" } }, office)).Team;
         await teams.ApproveTeamAsync(new ApproveTeamRequest { RequestId = $"bench-{run}-approve", TeamId = team.TeamId }, office);
-        var nurse = As(tokens, Role.Nurse, team.TeamId);
+        Metadata? nurse = null;
         for (var n = 0; n < Nurses; n++)
         {
             var member = (await nurses.RegisterNurseAsync(Registrant($"bench-{run}-nurse-{n}", $"Benchmark nurse {n}"), office)).Nurse;
+            // The first nurse joins herself and acts for the team after: the grains check that she is a member.
+            nurse ??= As(tokens, Role.Nurse, team.TeamId, member.NurseId);
             await teams.JoinTeamAsync(new JoinTeamRequest { RequestId = $"bench-{run}-join-{n}", TeamId = team.TeamId, NurseId = member.NurseId }, nurse);
         }
+        var asMember = nurse ?? throw new InvalidOperationException("A benchmark team has nurses.");
         var clients = new List<(string, string)>();
         for (var c = 0; c < ClientCount; c++)
         {
@@ -70,10 +73,10 @@ public sealed record BenchmarkTeam(string TeamId, IReadOnlyList<(string ClientId
                 NhsNumber = Domain.Common.NhsNumber.ForTesting(Random.Shared.Next(0, 800_000)).Digits,
                 Client = new ClientDetails { GivenName = "Bench", FamilyName = "Mark", DateOfBirth = "1940-01-01", AddressLine = "1 Test Road", Postcode = "E3 2AB" },
                 Needs = { Skill.WoundCare },
-            }, nurse)).Referral;
-            var admitted = await referrals.AdmitAsync(new AdmitRequest { RequestId = $"bench-{run}-admit-{c}", TeamId = team.TeamId, ReferralId = referral.ReferralId }, nurse);
+            }, asMember)).Referral;
+            var admitted = await referrals.AdmitAsync(new AdmitRequest { RequestId = $"bench-{run}-admit-{c}", TeamId = team.TeamId, ReferralId = referral.ReferralId }, asMember);
             clients.Add((admitted.Entry.ClientId, admitted.Entry.NamedNurseId));
         }
-        return new BenchmarkTeam(team.TeamId, clients, nurse);
+        return new BenchmarkTeam(team.TeamId, clients, asMember);
     }
 }

@@ -15,7 +15,8 @@ namespace Buurtzorg.Api.Tests;
 public sealed class AccessMatrixTests(ApiHost host) : IClassFixture<ApiHost>
 {
     /// <summary>A team with a member, a client with a care plan, a waiting referral: something for every RPC to touch.</summary>
-    private sealed record World(string TeamId, string NurseId, string ClientId, string ReferralId, string ProblemId, string NoteEntryId, string MemberId, string InterventionId);
+    private sealed record World(string TeamId, string NurseId, string ClientId, string ReferralId, string ProblemId, string NoteEntryId, string MemberId, string InterventionId,
+        string Colleague);
 
     private const string ClientFamilyName = "Matrixcase";
 
@@ -154,12 +155,15 @@ public sealed class AccessMatrixTests(ApiHost host) : IClassFixture<ApiHost>
             Name = "Daughter",
             ContactPreference = ContactPreference.Phone,
         })).Member;
-        return new World(team.TeamId, entry.NamedNurseId, client, waiting.ReferralId, problem.ProblemId, note.NoteId, member.MemberId, intervention.InterventionId);
+        // "nurse/own" is a current member of the team (the grains check membership), not the client's named nurse.
+        var colleague = team.Members.First(m => m.NurseId != entry.NamedNurseId).NurseId;
+        return new World(team.TeamId, entry.NamedNurseId, client, waiting.ReferralId, problem.ProblemId, note.NoteId, member.MemberId, intervention.InterventionId,
+            colleague);
     }
 
     private async Task<string> Snapshot(World world)
     {
-        var nurse = host.App().As(new Caller("nurse-snapshot", Role.Nurse, world.TeamId));
+        var nurse = host.App().As(new Caller(world.Colleague, Role.Nurse, world.TeamId));
         var team = await nurse.Teams.GetTeamAsync(new GetTeamRequest { TeamId = world.TeamId });
         var caseload = await nurse.Teams.GetCaseloadAsync(new GetCaseloadRequest { TeamId = world.TeamId });
         var referrals = await nurse.Referrals.ListReferralsAsync(new ListReferralsRequest { TeamId = world.TeamId });
@@ -172,7 +176,7 @@ public sealed class AccessMatrixTests(ApiHost host) : IClassFixture<ApiHost>
         var app = host.App();
         var caller = who switch
         {
-            "nurse/own" => app.As(new Caller("nurse-m", Role.Nurse, w.TeamId)),
+            "nurse/own" => app.As(new Caller(w.Colleague, Role.Nurse, w.TeamId)),
             "nurse/other" => app.As(new Caller("nurse-m", Role.Nurse, "team-other")),
             "coach/own" => app.As(new Caller("coach-m", Role.Coach, w.TeamId)),
             "coach/other" => app.As(new Caller("coach-m", Role.Coach, "team-other")),

@@ -17,7 +17,7 @@ public sealed class DemoTests(ApiHost host) : IClassFixture<ApiHost>
         foreach (var t in new[] { 0, 1 })
         {
             var teamId = Ids.Derive("team", $"demo-team-{t}");
-            var nurse = host.App().As(new Caller("demo-nurse", Role.Nurse, teamId));
+            var nurse = host.App().As(new Caller(DemoSeed.NurseOf(t), Role.Nurse, teamId));
             Assert.Equal(8, (await nurse.Teams.GetTeamAsync(new GetTeamRequest { TeamId = teamId })).Team.Members.Count);
             Assert.Equal(40, (await nurse.Teams.GetCaseloadAsync(new GetCaseloadRequest { TeamId = teamId })).Entries.Count);
         }

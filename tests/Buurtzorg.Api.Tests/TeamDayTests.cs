@@ -125,7 +125,8 @@ public sealed class TeamDayTests : IAsyncLifetime
         Assert.Contains(record.Visits, v => v.VisitId == visit.VisitId && v.OutOfHours);
 
         // The morning review: every due visit planned or listed with a reason, the night's extra visit included.
-        var planner = app.As(new Caller("nurse-review", Role.Nurse, team.TeamId)).Planning;
+        var reviewer = team.Members.Select(m => m.NurseId).First(n => n != onLeave);
+        var planner = app.As(new Caller(reviewer, Role.Nurse, team.TeamId)).Planning;
         var due = (await planner.GetVisitsDueAsync(new GetVisitsDueRequest { TeamId = team.TeamId, Day = Date(morning) })).Visits;
         Assert.Equal(3, due.Count(v => !v.FromNightCall));
         var plan = (await planner.ReviewDayAsync(new ReviewDayRequest { RequestId = NewRequest(), TeamId = team.TeamId, Day = Date(morning) })).Plan;
@@ -141,7 +142,7 @@ public sealed class TeamDayTests : IAsyncLifetime
         var changed = (await planner.ReassignVisitAsync(new ReassignVisitRequest { RequestId = NewRequest(), TeamId = team.TeamId, Day = Date(morning), VisitId = moved.Visit.VisitId, NurseId = to })).Plan;
         Assert.Equal(to, changed.Assigned.Single(p => p.Visit.VisitId == moved.Visit.VisitId).NurseId);
         var change = Assert.Single(changed.Changes);
-        Assert.Equal(("nurse-review", moved.NurseId, to), (change.ChangedBy, change.FromNurseId, change.ToNurseId));
+        Assert.Equal((reviewer, moved.NurseId, to), (change.ChangedBy, change.FromNurseId, change.ToNurseId));
         Assert.Equal(changed, (await planner.GetDayPlanAsync(new GetDayPlanRequest { TeamId = team.TeamId, Day = Date(morning) })).Plan);
 
         // Once the day has started the plan is fixed.

@@ -5,6 +5,7 @@ using Buurtzorg.Api.V1;
 using Buurtzorg.Grains.Security;
 using Grpc.Core;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Buurtzorg.Api.Tests;
@@ -80,6 +81,45 @@ public sealed class TokenTests(ApiHost host) : IClassFixture<ApiHost>
             new Metadata { { "authorization", $"Bearer {token}" } }).ResponseAsync);
         Assert.Equal(StatusCode.Unauthenticated, await On(firstKeyToken));
         Assert.Equal(StatusCode.OK, await On(secondKeyToken));
+    }
+
+    [Fact]
+    public async Task A_bad_token_is_one_log_line_naming_its_fault_with_no_stack_trace_and_no_token_text()
+    {
+        // Every category at its most verbose, ASP.NET Core's authentication included (JwtBearer logs each failure with
+        // the exception's stack at Information).
+        var logs = new CapturedLogs();
+        await using var traced = await ApiHost.Start(
+            [.. TestKeys.Arguments, "--Logging:LogLevel:Default", "Trace", "--Logging:LogLevel:Microsoft", "Trace", "--Logging:LogLevel:Microsoft.AspNetCore", "Trace"],
+            builder => builder.Logging.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
+        var issuer = new TokenIssuer(Keys(TestKeys.Arguments));
+        var stranger = new SymmetricSecurityKey(Enumerable.Repeat((byte)42, 32).ToArray()) { KeyId = TestKeys.FirstId };
+        var bad = new[]
+        {
+            issuer.Mint("office-expired", Role.CentralOffice, null, TimeSpan.FromMinutes(5), DateTimeOffset.UtcNow.AddHours(-2)),
+            issuer.Mint("office-stranger", Role.CentralOffice, null, TimeSpan.FromMinutes(5), key: stranger),
+            "not-a-token",
+        };
+        var teams = new TeamService.TeamServiceClient(traced.Channel);
+
+        foreach (var token in bad)
+        {
+            var status = await Status(() => teams.ApplyTeamAsync(new ApplyTeamRequest { RequestId = TeamApp.NewRequest(), Name = "Log test", Footprint = { "E3" } },
+                new Metadata { { "authorization", $"Bearer {token}" } }).ResponseAsync);
+            Assert.Equal(StatusCode.Unauthenticated, status);
+        }
+
+        var lines = logs.Lines.ToList();
+        Assert.Equal(
+            ["expired", "signature or key not trusted", "malformed"],
+            lines.Where(l => l.Contains(TokenFailures.Category, StringComparison.Ordinal)).Select(l => l.Split("Kind=")[1].Split(';')[0].TrimEnd(']', ' ')));
+        Assert.DoesNotContain(lines, l => l.Contains(TokenFailures.JwtBearerCategory, StringComparison.Ordinal) && l.Contains("Exception", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains("   at ", StringComparison.Ordinal)); // no stack frame, from any category
+        foreach (var token in bad)
+        {
+            Assert.DoesNotContain(lines, l => l.Contains(token, StringComparison.Ordinal));
+            Assert.DoesNotContain(lines, l => token.Split('.') is [_, var claims, _] && l.Contains(claims, StringComparison.Ordinal));
+        }
     }
 
     [Fact]

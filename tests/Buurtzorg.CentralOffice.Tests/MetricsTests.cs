@@ -54,6 +54,19 @@ public sealed partial class MetricsTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Metrics_are_for_operators_only_a_central_office_token_is_refused()
+    {
+        await using var host = await OfficeHost.Start();
+        using var http = new HttpClient();
+        var metricsUrl = new Uri(host.PageUrl.Replace("/central-office", "/metrics", StringComparison.Ordinal));
+        HttpRequestMessage As(Caller caller) =>
+            new(HttpMethod.Get, metricsUrl) { Headers = { Authorization = new AuthenticationHeaderValue("Bearer", host.Mint(caller)) } };
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await http.SendAsync(As(OfficeHost.OfficeCaller))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(As(new Caller("op-1", Role.Operator, null)))).StatusCode);
+    }
+
+    [Fact]
     public async Task The_dashboard_opens_for_an_operator_signed_in_and_for_nobody_else()
     {
         await using var host = await OfficeHost.Start();

@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using Buurtzorg.Domain.Teams;
 using Buurtzorg.Grains;
 using Buurtzorg.Grains.Security;
 using Microsoft.Extensions.DependencyInjection;
@@ -45,11 +48,31 @@ public sealed class ClusterFixture : IAsyncLifetime
         Forging.Value = true;
     }
 
-    public static void ActAsNurseOf(string teamId) => ActAs(new Caller("nurse-test", Role.Nurse, teamId));
+    /// <summary>Acts as a current member of the team (the grains check membership), as the team's answers so far show.</summary>
+    public static void ActAsNurseOf(string teamId) => ActAs(MemberOf(teamId));
+
+    /// <summary>A member of each team seen, learned from the teams the grains answer with.</summary>
+    private static readonly ConcurrentDictionary<string, string> Members = new(StringComparer.Ordinal);
+
+    private static Caller MemberOf(string teamId) => new(Members.GetValueOrDefault(teamId, "nurse-test"), Role.Nurse, teamId);
+
+    private static void Learn(object? result)
+    {
+        var team = result switch
+        {
+            Team t => t,
+            ITuple { Length: > 0 } tuple => tuple[0] as Team,
+            _ => null,
+        };
+        if (team is null || (Members.TryGetValue(team.Id, out var member) && team.Member(member) is not null)) return;
+        if (team.Members.FirstOrDefault() is { } first) Members[team.Id] = first.NurseId;
+        else Members.TryRemove(team.Id, out _);
+    }
 
     /// <summary>
     /// Unless a test acts as someone, each call goes as whoever a team would send: the central office applies,
-    /// approves, closes and registers; a nurse of the team calls the team grain.
+    /// approves, closes and registers; a member of the team calls the team grain, and its first nurse joins herself
+    /// (the central office reads a team that has no members).
     /// </summary>
     private static async Task ActAsTheTeamWould(IOutgoingGrainCallContext context)
     {
@@ -58,13 +81,17 @@ public sealed class ClusterFixture : IAsyncLifetime
         var caller = Acting.Value ?? (context.TargetId.Type.ToString(), method) switch
         {
             ("buurtzorg.team", nameof(ITeamGrain.Apply) or nameof(ITeamGrain.Approve) or nameof(ITeamGrain.Close)) => office,
-            ("buurtzorg.team", _) => new Caller("nurse-test", Role.Nurse, context.TargetId.Key.ToString()),
+            ("buurtzorg.team", nameof(ITeamGrain.Join)) when !Members.ContainsKey(context.TargetId.Key.ToString()!) =>
+                new Caller((string)context.Request.GetArgument(1)!, Role.Nurse, context.TargetId.Key.ToString()),
+            ("buurtzorg.team", nameof(ITeamGrain.Get)) when !Members.ContainsKey(context.TargetId.Key.ToString()!) => office,
+            ("buurtzorg.team", _) => MemberOf(context.TargetId.Key.ToString()!),
             _ => office,
         };
         if (ReferenceEquals(caller, Nobody)) RequestContext.Remove(CallerSeal.ContextKey);
         else if (Forging.Value) ForgedSeal.Attach(caller);
         else Seal.Attach(caller);
         await context.Invoke();
+        Learn(context.Result);
     }
 
     public Task InitializeAsync() => Cluster.DeployAsync();

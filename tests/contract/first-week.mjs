@@ -52,13 +52,16 @@ function mint({ subject, role, team }) {
     return `${unsigned}.${base64url(signature)}`;
 }
 
-// Who a team would make each call as: the central office applies, approves and registers; a nurse of the team the
-// request names (or of this week's team) does the rest.
+// Who a team would make each call as: the central office applies, approves and registers; a current member of the
+// team the request names (or of this week's team) does the rest: the server checks membership, so the team's first
+// nurse joins it herself and then acts for the team.
 const officeCalls = new Set(['ApplyTeam', 'ApproveTeam', 'CloseTeam', 'RegisterNurse']);
 let weekTeam;
+let actingNurse;
 function callerFor(name, request) {
     if (officeCalls.has(name)) return { subject: 'office-node', role: 'central_office' };
-    return { subject: 'nurse-node', role: 'nurse', team: request.team_id || weekTeam };
+    const subject = name === 'JoinTeam' && !actingNurse ? request.nurse_id : (actingNurse ?? 'nurse-node');
+    return { subject, role: 'nurse', team: request.team_id || weekTeam };
 }
 
 /** The service's RPCs as functions returning promises, each with a deadline and the caller's bearer token. */
@@ -213,6 +216,7 @@ async function firstWeek(address) {
                 assert.equal(nurse.team_id, '', 'a newly registered nurse already belongs to a team');
                 team = (await teams.JoinTeam({ request_id: randomUUID(), team_id: teamId, nurse_id: nurse.nurse_id })).team;
                 members.push(nurse.nurse_id);
+                actingNurse ??= nurse.nurse_id;
             }
             assert.deepEqual(team.members.map((m) => m.nurse_id).sort(), [...members].sort());
 
@@ -472,6 +476,7 @@ async function firstWeek(address) {
             const before = new Map(caseload.map((e) => [e.client_id, e]));
             const { team, handovers } = await teams.LeaveTeam({ request_id: randomUUID(), team_id: teamId, nurse_id: leaver });
             assert.ok(!team.members.some((m) => m.nurse_id === leaver), 'the leaver is still a member');
+            if (actingNurse === leaver) actingNurse = team.members[0].nurse_id;
 
             // The contract says the leaver's named clients pass to their backups and new backups are chosen. It leaves open
             // whether a client who only lost their backup is listed as a handover too (named nurse unchanged), so both

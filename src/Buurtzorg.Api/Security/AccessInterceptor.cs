@@ -80,6 +80,8 @@ public sealed class AccessInterceptor(CallerSeal seal) : Interceptor
     private void Admit(object request, ServerCallContext context)
     {
         if (!context.Method.StartsWith(OurServices, StringComparison.Ordinal)) return;
+        // A malformed team id is INVALID_ARGUMENT whoever asks (common.proto), never "another team's".
+        TeamIdField((IMessage)request);
         var caller = CallerOf(context);
         var rule = Rules.GetValueOrDefault(context.Method) ?? DefaultRule(context.Method, request);
         // Where the request names no team (a nurse, a client record), the grain that holds the data checks the team.
@@ -106,8 +108,10 @@ public sealed class AccessInterceptor(CallerSeal seal) : Interceptor
         return new Caller(subject, role, user.FindFirst(TokenIssuer.TeamClaim)?.Value, string.IsNullOrEmpty(reason) ? null : reason);
     }
 
-    private static string? TeamIdField(IMessage request) =>
-        request.Descriptor.FindFieldByName("team_id")?.Accessor.GetValue(request) as string;
+    /// <summary>The team id a request names, checked as the services check it (trimmed; malformed: INVALID_ARGUMENT).</summary>
+    private static string? TeamIdField(IMessage request) => request.Descriptor.FindFieldByName("team_id") is { } field
+        ? Ids.Parse(field.Accessor.GetValue(request) as string, "team_id")
+        : null;
 
     private static string Name(Google.Protobuf.Reflection.ServiceDescriptor service, string method) => $"/{service.FullName}/{method}";
 }

@@ -17,7 +17,10 @@ public readonly record struct AccessDecision(bool Allowed, string? Denial)
 /// <item>out_of_hours: opens any client record and records out-of-hours visits, only with a stated reason.</item>
 /// <item>operator: health, metrics, administration; no team or client data.</item>
 /// </list>
-/// Denials name the rule, never anything of the record.
+/// Denials name the rule, never anything of the record. A nurse's token names her team, but the team's member list
+/// decides: the grains also check that she is a current member of that team (<see cref="NeedsMembership"/>), so a
+/// nurse who left, or who is on another team, is refused at once whatever her token says. Coaches are staff, not
+/// members (no coach list exists), so a coach is held to the team their token names.
 /// </summary>
 public static class AccessPolicy
 {
@@ -45,6 +48,20 @@ public static class AccessPolicy
             _ => AccessDecision.Deny($"The {Caller.NameOf(caller.Role)} role may not do this."),
         };
     }
+
+    /// <summary>Shown to a nurse whose token names a team whose members she is not (or no longer) among.</summary>
+    public const string NotAMember = "You are not a current member of this team.";
+
+    /// <summary>The machine-readable reason for <see cref="NotAMember"/>.</summary>
+    public const string NotAMemberReason = "NOT_A_TEAM_MEMBER";
+
+    /// <summary>
+    /// Whether an allowed call must also find the caller among the current members of the team their token names:
+    /// for a nurse, every call on a team's or a client's data; not applying for a team or registering (a nurse not
+    /// yet on any team does both in her first week).
+    /// </summary>
+    public static bool NeedsMembership(Caller caller, Operation operation) =>
+        caller.Role == Role.Nurse && operation is not (Operation.ApplyTeam or Operation.RegisterNurse);
 
     private static AccessDecision OwnTeam(bool ownTeam) =>
         ownTeam ? AccessDecision.Allow : AccessDecision.Deny("This belongs to another team.");

@@ -57,7 +57,11 @@ public static class CentralOfficeWeb
                 NameClaimType = "sub",
                 RoleClaimType = TokenIssuer.RoleClaim,
             };
-            options.Events = new JwtBearerEvents { OnMessageReceived = context => { context.Token = context.Request.Cookies[CookieName]; return Task.CompletedTask; } };
+            options.Events = new JwtBearerEvents
+            {
+                OnMessageReceived = context => { context.Token = context.Request.Cookies[CookieName]; return Task.CompletedTask; },
+                OnAuthenticationFailed = TokenFailures.Log,
+            };
         });
         return port;
     }

@@ -10,7 +10,8 @@ namespace Buurtzorg.Silo.CentralOffice;
 
 /// <summary>
 /// Operators' metrics: Orleans' own meters and the domain's (<see cref="ApiMetrics"/>), as a Prometheus scrape endpoint
-/// <c>/metrics</c> on the page's port (<c>Web:Port</c>), for a bearer token of the operator or central-office role.
+/// <c>/metrics</c> on the page's port (<c>Web:Port</c>), for a bearer token of the operator role only: the central
+/// office reads its figures through <c>CentralOfficeService</c> and the page.
 /// </summary>
 public static class SiloTelemetry
 {
@@ -43,7 +44,7 @@ public static class SiloTelemetry
         app.MapPrometheusScrapingEndpoint(MetricsPath)
             .RequireHost(string.Create(CultureInfo.InvariantCulture, $"*:{webPort}"))
             .RequireAuthorization(policy => policy.AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme)
-                .RequireClaim(TokenIssuer.RoleClaim, "operator", "central_office"));
+                .RequireClaim(TokenIssuer.RoleClaim, "operator"));
         return app;
     }
 }

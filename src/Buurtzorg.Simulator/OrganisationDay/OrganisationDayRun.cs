@@ -131,12 +131,15 @@ public sealed class OrganisationDayRun
         }, Office()).ResponseAsync);
         if (registered is null) return null;
         var nurse = new NurseState(registered.Nurse.NurseId);
-        var joined = await m.Time("JoinTeam", () => _teams.JoinTeamAsync(new JoinTeamRequest { RequestId = Request(), TeamId = team.Id, NurseId = nurse.Id }, As(team, nurse.Id)).ResponseAsync);
+        var joined = await m.Time("JoinTeam", () => _teams.JoinTeamAsync(new JoinTeamRequest { RequestId = Request(), TeamId = team.Id, NurseId = nurse.Id }, As(team, Admitter(team, nurse.Id))).ResponseAsync);
         if (joined is null) return null;
         team.Capacity = joined.Team.Capacity;
         team.Members.Add(nurse);
         return nurse;
     }
+
+    /// <summary>A member adds a new colleague; a team's first nurse joins it herself (the grains check membership).</summary>
+    private static string Admitter(TeamState team, string joining) => team.Members.Count > 0 ? AnyMember(team) : joining;
 
     private static string AnyMember(TeamState team) => team.Members.Count > 0 ? team.Members[0].Id : "simulator";
 

@@ -93,7 +93,7 @@ public sealed class RecordOpenBenchmark(GrpcChannel channel, TokenIssuer tokens,
         {
             var member = (await _nurses.RegisterNurseAsync(BenchmarkTeam.Registrant($"open-{_run}-nurse-{n}", $"Record-open nurse {n}"), office)).Nurse;
             first ??= member.NurseId;
-            await _teams.JoinTeamAsync(new JoinTeamRequest { RequestId = $"open-{_run}-join-{n}", TeamId = team.TeamId, NurseId = member.NurseId }, As(member.NurseId, Role.Nurse, team.TeamId));
+            await _teams.JoinTeamAsync(new JoinTeamRequest { RequestId = $"open-{_run}-join-{n}", TeamId = team.TeamId, NurseId = member.NurseId }, As(first, Role.Nurse, team.TeamId));
         }
 
         // A test-range NHS number drawn afresh each run; one already on a caseload cannot be admitted, so draw again.

@@ -11,7 +11,9 @@ namespace Buurtzorg.Api.Tests.Infrastructure;
 /// <summary>
 /// Sends each call with a bearer token for the person a real team would send it as: the central office for team
 /// applications, approvals and registrations, a nurse of the team a request concerns (learned from the answers, as an
-/// app would know it), the out-of-hours service for out-of-hours visits — or always one fixed caller.
+/// app would know it), the out-of-hours service for out-of-hours visits — or always one fixed caller. The nurse is a
+/// current member of that team (the grains check), learned from the teams the answers show; a team's first nurse joins
+/// it herself.
 /// </summary>
 public sealed class ActingCaller(Func<Caller, string> mint, Caller? fixedCaller = null, string? reason = null) : Interceptor
 {
@@ -19,6 +21,7 @@ public sealed class ActingCaller(Func<Caller, string> mint, Caller? fixedCaller 
 
     private readonly ConcurrentDictionary<string, string> _teamOfClient = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _teamOfNurse = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _memberOf = new(StringComparer.Ordinal);
 
     public ActingCaller As(Caller caller, string? statedReason = null) => new(mint, caller, statedReason);
 
@@ -41,6 +44,7 @@ public sealed class ActingCaller(Func<Caller, string> mint, Caller? fixedCaller 
         {
             ApplyTeamRequest or ApproveTeamRequest or CloseTeamRequest or RegisterNurseRequest => (office, null),
             RecordVisitRequest { OutOfHours: true } => (new Caller("ooh-test", Role.OutOfHours, null), OutOfHoursReason),
+            JoinTeamRequest j when !_memberOf.ContainsKey(j.TeamId) => (new Caller(j.NurseId, Role.Nurse, j.TeamId), null),
             _ when Field("team_id") is { } team => (Nurse(team), null),
             _ when Field("client_id") is { } client => (Nurse(_teamOfClient.GetValueOrDefault(client)), null),
             _ when Field("nurse_id") is { } nurse => _teamOfNurse.TryGetValue(nurse, out var team) ? (Nurse(team), null) : (new Caller(nurse, Role.Nurse, null), null),
@@ -48,11 +52,23 @@ public sealed class ActingCaller(Func<Caller, string> mint, Caller? fixedCaller 
         };
     }
 
-    private static Caller Nurse(string? team) => new("nurse-test", Role.Nurse, team);
+    /// <summary>A current member of the team, as far as the answers so far show; a nurse of no team when none is known.</summary>
+    private Caller Nurse(string? team) =>
+        new(team is not null && _memberOf.TryGetValue(team, out var member) ? member : "nurse-test", Role.Nurse, team);
+
+    /// <summary>Keeps acting as the same member while she stays on the team; another when she has left.</summary>
+    private void LearnMembers(IMessage answer)
+    {
+        if (answer.Descriptor.FindFieldByName("team")?.Accessor.GetValue(answer) is not Team { TeamId.Length: > 0 } team) return;
+        if (_memberOf.TryGetValue(team.TeamId, out var member) && team.Members.Any(m => m.NurseId == member)) return;
+        if (team.Members.FirstOrDefault() is { } first) _memberOf[team.TeamId] = first.NurseId;
+        else _memberOf.TryRemove(team.TeamId, out _);
+    }
 
     private async Task<TResponse> Learn<TRequest, TResponse>(TRequest request, Task<TResponse> response)
     {
         var answer = await response;
+        if (answer is IMessage message) LearnMembers(message);
         switch (request, answer)
         {
             case (_, ReferResponse r):
