@@ -54,12 +54,12 @@ public sealed class JournalTests(PostgresServer postgres)
         var cluster = $"snapshot-{Guid.NewGuid():N}";
         CareRecord before;
         string clientId;
-        string teamId;
+        string teamId, nurseId;
         await using (var silo = await DurableSilo.Start(database, cluster))
         {
             var app = silo.App();
             var team = await app.TeamWithNurses(2);
-            teamId = team.TeamId;
+            (teamId, nurseId) = (team.TeamId, team.Members[0].NurseId); // a current member: the grains check membership
             var client = await app.Admitted(team.TeamId);
             clientId = client.ClientId;
             for (var i = 0; i < 120; i++) await app.Visit(clientId, client.NamedNurseId, DateTimeOffset.UtcNow.AddDays(-10).AddHours(i));
@@ -76,7 +76,7 @@ public sealed class JournalTests(PostgresServer postgres)
         Assert.Equal(100L, (long)(await snapshot.ExecuteScalarAsync())!);
 
         await using var again = await DurableSilo.Start(database, cluster);
-        var nurse = again.App().As(new Buurtzorg.Grains.Security.Caller("nurse-test", Buurtzorg.Grains.Security.Role.Nurse, teamId));
+        var nurse = again.App().As(new Buurtzorg.Grains.Security.Caller(nurseId, Buurtzorg.Grains.Security.Role.Nurse, teamId));
         var after = (await nurse.Records.GetRecordAsync(new GetRecordRequest { ClientId = clientId })).Record;
         Assert.Equal(before, after);
         Assert.Equal(120, after.VisitsInEpisode);
