@@ -55,15 +55,19 @@ public sealed class JournalTests(PostgresServer postgres)
         var cluster = $"snapshot-{Guid.NewGuid():N}";
         CareRecord before;
         string clientId;
-        string teamId;
+        string teamId, nurseId;
         await using (var silo = await DurableSilo.Start(database, cluster))
         {
             var app = silo.App();
             var team = await app.TeamWithNurses(2);
+<<<<<<< HEAD
             teamId = team.TeamId;
             // Admitted eleven days ago on the care clock, so that the visits of the days since lie within the episode.
             var clock = silo.Services.GetRequiredService<Buurtzorg.Grains.CareClock>();
             clock.Offset = TimeSpan.FromDays(-11);
+=======
+            (teamId, nurseId) = (team.TeamId, team.Members[0].NurseId); // a current member: the grains check membership
+>>>>>>> w12-security
             var client = await app.Admitted(team.TeamId);
             clock.Offset = TimeSpan.Zero;
             clientId = client.ClientId;
@@ -81,7 +85,7 @@ public sealed class JournalTests(PostgresServer postgres)
         Assert.Equal(100L, (long)(await snapshot.ExecuteScalarAsync())!);
 
         await using var again = await DurableSilo.Start(database, cluster);
-        var nurse = again.App().As(new Buurtzorg.Grains.Security.Caller("nurse-test", Buurtzorg.Grains.Security.Role.Nurse, teamId));
+        var nurse = again.App().As(new Buurtzorg.Grains.Security.Caller(nurseId, Buurtzorg.Grains.Security.Role.Nurse, teamId));
         var after = (await nurse.Records.GetRecordAsync(new GetRecordRequest { ClientId = clientId })).Record;
         Assert.Equal(before, after);
         Assert.Equal(120, after.VisitsInEpisode);

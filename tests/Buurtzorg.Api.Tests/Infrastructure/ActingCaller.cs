@@ -21,7 +21,9 @@ public sealed class ActingCaller(Func<Caller, string> mint, Caller? fixedCaller 
 
     private readonly ConcurrentDictionary<string, string> _teamOfClient = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _teamOfNurse = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, string> _memberOf = new(StringComparer.Ordinal);
+    // Shared by every app of the process, as a nurse's app knows who signs in on it: an app on a restarted or second
+    // silo acts as the member the first one learned (team ids are fresh in every test).
+    private static readonly ConcurrentDictionary<string, string> MemberOfTeam = new(StringComparer.Ordinal);
 
     public ActingCaller As(Caller caller, string? statedReason = null) => new(mint, caller, statedReason);
 
@@ -44,7 +46,7 @@ public sealed class ActingCaller(Func<Caller, string> mint, Caller? fixedCaller 
         {
             ApplyTeamRequest or ApproveTeamRequest or CloseTeamRequest or RegisterNurseRequest => (office, null),
             RecordVisitRequest { OutOfHours: true } => (new Caller("ooh-test", Role.OutOfHours, null), OutOfHoursReason),
-            JoinTeamRequest j when !_memberOf.ContainsKey(j.TeamId) => (new Caller(j.NurseId, Role.Nurse, j.TeamId), null),
+            JoinTeamRequest j when !MemberOfTeam.ContainsKey(j.TeamId) => (new Caller(j.NurseId, Role.Nurse, j.TeamId), null),
             _ when Field("team_id") is { } team => (Nurse(team), null),
             _ when Field("client_id") is { } client => (Nurse(_teamOfClient.GetValueOrDefault(client)), null),
             _ when Field("nurse_id") is { } nurse => _teamOfNurse.TryGetValue(nurse, out var team) ? (Nurse(team), null) : (new Caller(nurse, Role.Nurse, null), null),
@@ -53,16 +55,16 @@ public sealed class ActingCaller(Func<Caller, string> mint, Caller? fixedCaller 
     }
 
     /// <summary>A current member of the team, as far as the answers so far show; a nurse of no team when none is known.</summary>
-    private Caller Nurse(string? team) =>
-        new(team is not null && _memberOf.TryGetValue(team, out var member) ? member : "nurse-test", Role.Nurse, team);
+    private static Caller Nurse(string? team) =>
+        new(team is not null && MemberOfTeam.TryGetValue(team, out var member) ? member : "nurse-test", Role.Nurse, team);
 
     /// <summary>Keeps acting as the same member while she stays on the team; another when she has left.</summary>
-    private void LearnMembers(IMessage answer)
+    private static void LearnMembers(IMessage answer)
     {
         if (answer.Descriptor.FindFieldByName("team")?.Accessor.GetValue(answer) is not Team { TeamId.Length: > 0 } team) return;
-        if (_memberOf.TryGetValue(team.TeamId, out var member) && team.Members.Any(m => m.NurseId == member)) return;
-        if (team.Members.FirstOrDefault() is { } first) _memberOf[team.TeamId] = first.NurseId;
-        else _memberOf.TryRemove(team.TeamId, out _);
+        if (MemberOfTeam.TryGetValue(team.TeamId, out var member) && team.Members.Any(m => m.NurseId == member)) return;
+        if (team.Members.FirstOrDefault() is { } first) MemberOfTeam[team.TeamId] = first.NurseId;
+        else MemberOfTeam.TryRemove(team.TeamId, out _);
     }
 
     private async Task<TResponse> Learn<TRequest, TResponse>(TRequest request, Task<TResponse> response)
