@@ -60,14 +60,10 @@ public sealed class JournalTests(PostgresServer postgres)
         {
             var app = silo.App();
             var team = await app.TeamWithNurses(2);
-<<<<<<< HEAD
-            teamId = team.TeamId;
+            (teamId, nurseId) = (team.TeamId, team.Members[0].NurseId); // a current member: the grains check membership
             // Admitted eleven days ago on the care clock, so that the visits of the days since lie within the episode.
             var clock = silo.Services.GetRequiredService<Buurtzorg.Grains.CareClock>();
             clock.Offset = TimeSpan.FromDays(-11);
-=======
-            (teamId, nurseId) = (team.TeamId, team.Members[0].NurseId); // a current member: the grains check membership
->>>>>>> w12-security
             var client = await app.Admitted(team.TeamId);
             clock.Offset = TimeSpan.Zero;
             clientId = client.ClientId;
