@@ -82,7 +82,7 @@ public sealed class DemographicsTests
         var untidy = Details with
         {
             GivenName = $"  {GivenName} ",
-            FamilyName = $"{FamilyName}\t",
+            FamilyName = $"{FamilyName}  ",
             AddressLine = $" {Address}",
             Postcode = Postcode.Parse("e34aa"),
             Phone = " 020 7946 0000 ",
