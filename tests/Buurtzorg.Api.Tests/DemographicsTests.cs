@@ -40,7 +40,7 @@ public sealed class DemographicsTests(ApiHost host) : IClassFixture<ApiHost>
         var referral = Referral(team.TeamId);
         var referred = (await _app.Referrals.ReferAsync(referral)).Referral;
         var entry = await Admit(team.TeamId, referred.ReferralId);
-        return (team.TeamId, entry, referral.NhsNumber, _app.As(new Caller("nurse-anna", Role.Nurse, team.TeamId)));
+        return (team.TeamId, entry, referral.NhsNumber, _app.As(new Caller(team.Members[0].NurseId, Role.Nurse, team.TeamId)));
     }
 
     private async Task<CaseloadEntry> Admit(string teamId, string referralId) =>
@@ -171,7 +171,7 @@ public sealed class DemographicsTests(ApiHost host) : IClassFixture<ApiHost>
         var second = await Refer(teamB.TeamId, nhs, Margaret());
         var others = new[]
         {
-            _app.As(new Caller("nurse-bea", Role.Nurse, teamB.TeamId)),
+            _app.As(new Caller(teamB.Members[0].NurseId, Role.Nurse, teamB.TeamId)),
             _app.As(new Caller("coach-cas", Role.Coach, teamA)),
             _app.As(new Caller("ooh-dan", Role.OutOfHours, null), "Night call: the client fell"),
         };
@@ -244,7 +244,7 @@ public sealed class DemographicsTests(ApiHost host) : IClassFixture<ApiHost>
     {
         var team = await _app.TeamWithNurses(2);
         var referred = (await _app.Referrals.ReferAsync(Referral(team.TeamId))).Referral;
-        var nurse = _app.As(new Caller("nurse-anna", Role.Nurse, team.TeamId));
+        var nurse = _app.As(new Caller(team.Members[0].NurseId, Role.Nurse, team.TeamId));
 
         var e = await Refused(() => nurse.Records.UpdateDemographicsAsync(
             Update(referred.ClientId, EdithMoved(), DemographicsSource.ClientOrFamily)).ResponseAsync);
@@ -259,13 +259,13 @@ public sealed class DemographicsTests(ApiHost host) : IClassFixture<ApiHost>
         var teamA = await _app.TeamWithNurses(2);
         var teamB = await _app.TeamWithNurses(2);
         var first = (await _app.Referrals.ReferAsync(Referral(teamA.TeamId))).Referral;
-        var nhs = (await Record(_app.As(new Caller("nurse-anna", Role.Nurse, teamA.TeamId)), first.ClientId)).NhsNumber;
+        var nhs = (await Record(_app.As(new Caller(teamA.Members[0].NurseId, Role.Nurse, teamA.TeamId)), first.ClientId)).NhsNumber;
         var second = await Refer(teamB.TeamId, nhs, EdithMoved());
 
         var admitted = await Admit(teamB.TeamId, second.ReferralId);
 
         Assert.True(await Flagged(teamB.TeamId, admitted.ClientId, expected: true), "the admitting team never saw it");
-        var nurseOfB = _app.As(new Caller("nurse-bea", Role.Nurse, teamB.TeamId));
+        var nurseOfB = _app.As(new Caller(teamB.Members[0].NurseId, Role.Nurse, teamB.TeamId));
         Assert.Equal("12 Roman Road", (await Record(nurseOfB, admitted.ClientId)).Details.AddressLine);
     }
 }

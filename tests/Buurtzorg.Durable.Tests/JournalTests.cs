@@ -94,12 +94,12 @@ public sealed class JournalTests(PostgresServer postgres)
         var cluster = $"details-{Guid.NewGuid():N}";
         CareRecord before;
         string clientId;
-        string teamId;
+        string teamId, nurseId;
         await using (var silo = await DurableSilo.Start(database, cluster))
         {
             var app = silo.App();
             var team = await app.TeamWithNurses(2);
-            teamId = team.TeamId;
+            (teamId, nurseId) = (team.TeamId, team.Members[0].NurseId); // a current member: the grains check membership
             var first = TeamApp.Referral(teamId);
             var referred = (await app.Referrals.ReferAsync(first)).Referral;
             var admit = new AdmitRequest { RequestId = TeamApp.NewRequest(), TeamId = teamId };
@@ -135,7 +135,7 @@ public sealed class JournalTests(PostgresServer postgres)
         Assert.Equal("3 Malmesbury Road", await stored.ExecuteScalarAsync());
 
         await using var again = await DurableSilo.Start(database, cluster);
-        var nurse = again.App().As(new("nurse-test", Buurtzorg.Grains.Security.Role.Nurse, teamId));
+        var nurse = again.App().As(new(nurseId, Buurtzorg.Grains.Security.Role.Nurse, teamId));
         var after = (await nurse.Records.GetRecordAsync(new GetRecordRequest { ClientId = clientId })).Record;
         Assert.Equal(before, after);
         Assert.Equal(("3 Malmesbury Road", "Testcase"), (after.Details.AddressLine, after.Details.FamilyName));

@@ -47,6 +47,8 @@ public sealed class ActingCaller(Func<Caller, string> mint, Caller? fixedCaller 
             ApplyTeamRequest or ApproveTeamRequest or CloseTeamRequest or RegisterNurseRequest => (office, null),
             RecordVisitRequest { OutOfHours: true } => (new Caller("ooh-test", Role.OutOfHours, null), OutOfHoursReason),
             JoinTeamRequest j when !MemberOfTeam.ContainsKey(j.TeamId) => (new Caller(j.NurseId, Role.Nurse, j.TeamId), null),
+            // A team nobody has joined yet is read by the central office that approved it.
+            GetTeamRequest g when !MemberOfTeam.ContainsKey(g.TeamId) => (office, null),
             _ when Field("team_id") is { } team => (Nurse(team), null),
             _ when Field("client_id") is { } client => (Nurse(_teamOfClient.GetValueOrDefault(client)), null),
             _ when Field("nurse_id") is { } nurse => _teamOfNurse.TryGetValue(nurse, out var team) ? (Nurse(team), null) : (new Caller(nurse, Role.Nurse, null), null),
