@@ -418,7 +418,8 @@ async function firstWeek(address) {
             visited.push(...caseload.slice(0, 10));
             backupVisited.push(...visited.slice(0, 2));
             for (const client of visited) {
-                for (const hoursAgo of [50, 26, 4]) {
+                // Within a day before the admission (the assessment visits): the server refuses visits dated earlier.
+                for (const hoursAgo of [6, 4, 3]) {
                     const { visit: made } = await visit(client, client.named_nurse_id, hoursAgo);
                     assert.ok(made.visit_id, 'RecordVisit returned no visit_id');
                     assert.equal(made.nurse_id, client.named_nurse_id);
