@@ -134,7 +134,8 @@ public sealed class DemographicsTests(ApiHost host) : IClassFixture<ApiHost>
         var retried = await nurseOfA.Records.UpdateDemographicsAsync(update);
 
         Assert.Equal("demographics_updated", confirmed.Entry.Kind);
-        Assert.Equal("nurse-anna", confirmed.Entry.RecordedBy);
+        var nurseId = (await nurseOfA.Teams.GetTeamAsync(new GetTeamRequest { TeamId = teamA })).Team.Members[0].NurseId;
+        Assert.Equal(nurseId, confirmed.Entry.RecordedBy);
         Assert.Contains("3 Malmesbury Road", confirmed.Entry.Summary, StringComparison.Ordinal);
         Assert.Equal(confirmed.Entry.EntryId, retried.Entry.EntryId);
         var record = await Record(nurseOfA, client.ClientId);

@@ -38,9 +38,12 @@ public sealed partial class ReasonContractTests
                 "Over two lines; with a semicolon in the message.", "SECOND_REASON");
             private static RuleRefusedException Denied(string message) => new(RuleViolation.PermissionDenied, message, "THIRD");
             var notAReason = "NOT_A_REASON";
+            public const string Fourth = "FOURTH_REASON";
+            throw CareRuleException.Precondition($"{what} is dated too early.", Fourth);
+            return new(caller, new(RuleViolation.PermissionDenied, Policy.Message, Policy.Fourth));
             """;
 
-        Assert.Equal(["FIRST_REASON", "SECOND_REASON", "THIRD"], ReasonsIn(source).Order());
+        Assert.Equal(["FIRST_REASON", "FOURTH_REASON", "FOURTH_REASON", "SECOND_REASON", "THIRD"], ReasonsIn(source).Order());
     }
 
     private static HashSet<string> ReasonsTheServerSends()
@@ -49,18 +52,32 @@ public sealed partial class ReasonContractTests
         var sources = ServerProjects
             .SelectMany(p => Directory.EnumerateFiles(Path.Combine(root, "src", p), "*.cs", SearchOption.AllDirectories))
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
-        var reasons = sources.SelectMany(f => ReasonsIn(File.ReadAllText(f))).ToHashSet(StringComparer.Ordinal);
+        var reasons = ReasonsIn(sources.Select(File.ReadAllText).ToList()).ToHashSet(StringComparer.Ordinal);
         // An admission the rules refuse carries the code of the decline reason they found.
         reasons.UnionWith(Enum.GetValues<DeclineReason>().Select(DeclineReasons.Code));
         return reasons;
     }
 
-    /// <summary>The last string argument of each call that raises a refusal: its reason code.</summary>
-    private static IEnumerable<string> ReasonsIn(string source) =>
-        Refusal().Matches(source).Select(m => m.Groups["reason"].Value);
+    /// <summary>
+    /// The last argument of each call that raises a refusal: its reason code, written out or as a constant declared in
+    /// the same sources.
+    /// </summary>
+    private static IEnumerable<string> ReasonsIn(string source) => ReasonsIn([source]);
+
+    private static IEnumerable<string> ReasonsIn(IReadOnlyList<string> sources)
+    {
+        var constants = sources.SelectMany(s => Constant().Matches(s))
+            .ToLookup(m => m.Groups["name"].Value, m => m.Groups["value"].Value, StringComparer.Ordinal);
+        return sources.SelectMany(s => Refusal().Matches(s)).SelectMany(m => m.Groups["reason"].Success
+            ? [m.Groups["reason"].Value]
+            : constants[m.Groups["constant"].Value]);
+    }
 
     // A refusal is made by CareRuleException's factories or constructor, or RuleRefusedException's (also as a
-    // target-typed `new(RuleViolation...`); the reason is an upper-case literal closing the argument list.
-    [GeneratedRegex("""(?:Precondition|CareRuleException|RuleRefusedException|new)\((?:RuleViolation\.\w+,)?(?:[^;"]|"(?:[^"\\]|\\.)*")*?,\s*"(?<reason>[A-Z][A-Z0-9_]*)"\s*\)""")]
+    // target-typed `new(RuleViolation...`); the reason closes the argument list, as a literal or a constant.
+    [GeneratedRegex("""(?:Precondition|CareRuleException|RuleRefusedException|new)\((?:RuleViolation\.\w+,)?(?:[^;"]|"(?:[^"\\]|\\.)*")*?,\s*(?:"(?<reason>[A-Z][A-Z0-9_]*)"|(?:\w+\.)*(?<constant>[A-Z]\w*))\s*\)""")]
     private static partial Regex Refusal();
+
+    [GeneratedRegex("""const string (?<name>\w+) = "(?<value>[A-Z][A-Z0-9_]*)";""")]
+    private static partial Regex Constant();
 }
