@@ -64,7 +64,7 @@ public sealed class CareClock : TimeProvider
     public DateTimeOffset LocalNow => ToLocal(GetUtcNow());
 
     /// <summary>The organisation's date today.</summary>
-    public DateOnly Today => DateOnly.FromDateTime(LocalNow.DateTime);
+    public DateOnly Today => Domain.Common.CareTime.DateOf(LocalNow);
 
     /// <summary>The same instant, expressed in the zone's offset at that instant.</summary>
     public DateTimeOffset ToLocal(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, _zone);

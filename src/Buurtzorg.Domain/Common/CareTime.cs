@@ -21,11 +21,11 @@ public static class CareTime
     /// <summary>How far ahead of our clock an entered time may be: clocks on phones and servers differ a little.</summary>
     public static readonly TimeSpan ClockTolerance = TimeSpan.FromMinutes(5);
 
-    /// <summary>The date of a moment on the organisation's wall clock.</summary>
-    public static DateOnly DateOf(DateTimeOffset at) => DateOnly.FromDateTime(at.DateTime);
+    /// <summary>The date of a moment on the organisation's wall clock (its own offset's date, by the convention).</summary>
+    public static DateOnly DateOf(DateTimeOffset at) => new(at.Year, at.Month, at.Day);
 
     /// <summary>The time of day of a moment on the organisation's wall clock.</summary>
-    public static TimeOnly TimeOf(DateTimeOffset at) => TimeOnly.FromDateTime(at.DateTime);
+    public static TimeOnly TimeOf(DateTimeOffset at) => TimeOnly.FromTimeSpan(at.TimeOfDay);
 
     /// <summary>Refuses a moment later than now (beyond the tolerance): <paramref name="what"/> has happened.</summary>
     public static DateTimeOffset NotInFuture(DateTimeOffset at, DateTimeOffset now, string what) =>
