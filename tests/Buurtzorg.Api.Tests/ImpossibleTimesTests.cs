@@ -135,6 +135,27 @@ public sealed class ImpossibleTimesTests(ApiHost host) : IClassFixture<ApiHost>
         Assert.Equal(client.NamedNurseId, Assert.Single(caseload).NamedNurseId);
     }
 
+    [Fact]
+    public async Task Leave_that_began_yesterday_is_recorded_by_the_teams_coach_and_hands_the_clients_over()
+    {
+        var app = App();
+        var team = await app.TeamWithNurses(2);
+        var client = await app.Admitted(team.TeamId);
+        var coach = app.As(new Caller("coach-of-the-team", Role.Coach, team.TeamId));
+
+        var leave = await coach.Nurses.AddLeavePeriodAsync(new AddLeavePeriodRequest
+        {
+            RequestId = NewRequest(),
+            NurseId = client.NamedNurseId,
+            Period = new LeavePeriod { StartDate = "2026-06-30", EndDate = "2026-07-10", Reason = "Sickness" },
+        });
+
+        var handover = Assert.Single(leave.Handovers);
+        Assert.Equal((client.ClientId, client.BackupNurseId), (handover.ClientId, handover.NamedNurseId));
+        var caseload = (await app.Teams.GetCaseloadAsync(new GetCaseloadRequest { TeamId = team.TeamId })).Entries;
+        Assert.Equal(client.BackupNurseId, Assert.Single(caseload).NamedNurseId);
+    }
+
     [Theory]
     [InlineData("1900-01-01", StatusCode.FailedPrecondition, "OUTSIDE_EPISODE")]
     [InlineData("2200-01-01", StatusCode.InvalidArgument, null)]

@@ -12,7 +12,7 @@ public readonly record struct AccessDecision(bool Allowed, string? Denial)
 /// The access rules, in one place, applied twice: by the gRPC layer to the request and by the grains to the call.
 /// <list type="bullet">
 /// <item>nurse: their own team's team data, caseload and client records; nothing of other teams.</item>
-/// <item>coach: their own team's team data and figures; no client records.</item>
+/// <item>coach: their own team's team data and figures, and its members' leave; no client records.</item>
 /// <item>central_office: approves and closes teams, reads team-level figures; no client records, no caseload lists.</item>
 /// <item>out_of_hours: opens any client record and records out-of-hours visits, only with a stated reason.</item>
 /// <item>operator: health, metrics, administration; no team or client data.</item>
@@ -37,9 +37,10 @@ public static class AccessPolicy
             (Role.Nurse, Operation.ApplyTeam or Operation.RegisterNurse) => AccessDecision.Allow,
             (Role.Nurse, Operation.ReadTeam or Operation.ReadCaseload or Operation.ReadContinuity or Operation.ManageTeam
                 or Operation.ReadNurse or Operation.ReadRecord or Operation.WriteRecord or Operation.RecordOutOfHoursVisit
-                or Operation.ReadAudit) => OwnTeam(ownTeam),
+                or Operation.ReadAudit or Operation.ManageLeave) => OwnTeam(ownTeam),
             (Role.Coach, Operation.RegisterNurse) => AccessDecision.Allow,
-            (Role.Coach, Operation.ReadTeam or Operation.ReadContinuity or Operation.ReadNurse) => OwnTeam(ownTeam),
+            (Role.Coach, Operation.ReadTeam or Operation.ReadContinuity or Operation.ReadNurse or Operation.ManageLeave) =>
+                OwnTeam(ownTeam),
             (Role.CentralOffice, Operation.ApplyTeam or Operation.GovernTeam or Operation.ReadTeam or Operation.RegisterNurse) => AccessDecision.Allow,
             (Role.CentralOffice, Operation.ReadOrganisation) => AccessDecision.Allow,
             (Role.OutOfHours, Operation.ReadRecord or Operation.RecordOutOfHoursVisit) => string.IsNullOrWhiteSpace(caller.Reason)

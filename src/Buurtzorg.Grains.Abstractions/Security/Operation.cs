@@ -27,4 +27,9 @@ public enum Operation
     ReadAudit,
     /// <summary>The central office's figures of every team: overview, team lists, alerts, history (no client data).</summary>
     ReadOrganisation,
+    /// <summary>
+    /// Record a member's leave or end it: the team's nurses, and its coach, who records leave that has already begun
+    /// (sickness nobody could report in time).
+    /// </summary>
+    ManageLeave,
 }

@@ -105,7 +105,7 @@ public sealed class AccessFilter(CallerSeal seal, IGrainFactory grains, IAuditTr
             (var method, _) => method,
         };
         var clientId = context.TargetId.Key.ToString()!;
-        await audit.Record(new AccessRecord(clock.GetUtcNow(), clientId, caller.Subject, caller.Role, caller.TeamId, $"denied {attempted}", null));
+        await audit.Record(new AccessRecord(clock.LocalNow, clientId, caller.Subject, caller.Role, caller.TeamId, $"denied {attempted}", null));
     }
 
     private static object? Argument(IIncomingGrainCallContext context, int index) =>
