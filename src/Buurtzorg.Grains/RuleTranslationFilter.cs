@@ -7,7 +7,7 @@ namespace Buurtzorg.Grains;
 /// <summary>
 /// Turns what a grain throws into what its caller can act on, on any silo: the domain's <see cref="CareRuleException"/>
 /// into its serializable twin; a storage failure into <see cref="StorageUnavailableException"/>, which says that
-/// nothing changed and a retry is safe.
+/// nothing changed and a retry is safe. A version conflict also deactivates the grain, which heals on its next call.
 /// </summary>
 public sealed class RuleTranslationFilter : IIncomingGrainCallFilter
 {
@@ -21,6 +21,16 @@ public sealed class RuleTranslationFilter : IIncomingGrainCallFilter
         {
             throw new RuleRefusedException(e.Violation, e.Message, e.Reason);
         }
+        catch (Exception e) when (IsVersionConflict(e))
+        {
+            // The activation holds state older than what is stored (another activation wrote meanwhile, or a row was
+            // restored): it deactivates, so the next call loads what storage holds instead of failing the same way
+            // for as long as the grain stays busy.
+            context.TargetContext.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationError,
+                "Its state is older than what is stored; the next activation reloads it."));
+            throw new StorageUnavailableException(
+                "The record changed elsewhere just now. Nothing was saved; please try again.");
+        }
         catch (Exception e) when (IsStorageFailure(e))
         {
             throw new StorageUnavailableException(
@@ -28,11 +38,20 @@ public sealed class RuleTranslationFilter : IIncomingGrainCallFilter
         }
     }
 
+    private static bool IsVersionConflict(Exception e)
+    {
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is JournalConflictException or Orleans.Storage.InconsistentStateException) return true;
+        }
+        return false;
+    }
+
     private static bool IsStorageFailure(Exception e)
     {
         for (Exception? inner = e; inner is not null; inner = inner.InnerException)
         {
-            if (inner is DbException or JournalConflictException or Orleans.Storage.InconsistentStateException or System.Net.Sockets.SocketException) return true;
+            if (inner is DbException or System.Net.Sockets.SocketException) return true;
         }
         return false;
     }
