@@ -23,17 +23,21 @@ internal static class GrainStateWrites
         {
             await state.WriteStateAsync();
         }
-        catch (Orleans.Storage.InconsistentStateException)
+        catch (Exception e)
         {
             state.State = before;
-            await ReloadAfterConflict(state);
+            if (IsVersionConflict(e)) await ReloadAfterConflict(state);
             throw;
         }
-        catch
+    }
+
+    private static bool IsVersionConflict(Exception e)
+    {
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
         {
-            state.State = before;
-            throw;
+            if (inner is Orleans.Storage.InconsistentStateException) return true;
         }
+        return false;
     }
 
     private static async Task ReloadAfterConflict<TState>(IPersistentState<TState> state)

@@ -22,12 +22,14 @@ public sealed class SelfHealingTests(PostgresServer postgres)
         var app = silo.App();
         var team = await app.TeamWithNurses(2);
 
-        // Another writer moves the row on: the live activation's version (its ETag) is now stale.
+        // Another writer moves the row on, drawing its version as every writer does: the live activation's ETag is
+        // now stale.
         await using (var connection = new NpgsqlConnection(database))
         {
             await connection.OpenAsync();
             await using var bump = new NpgsqlCommand(
-                "UPDATE orleans_grain_state SET version = version + 1 WHERE grain_type = 'team' AND grain_id_extension = $1",
+                "UPDATE orleans_grain_state SET version = nextval('orleans_grain_state_version') "
+                + "WHERE grain_type = 'team' AND grain_id_extension = $1",
                 connection) { Parameters = { new NpgsqlParameter { Value = team.TeamId } } };
             Assert.Equal(1, await bump.ExecuteNonQueryAsync());
         }
