@@ -30,7 +30,8 @@ public sealed class SelfHealingTests(PostgresServer postgres)
             await using var bump = new NpgsqlCommand(
                 "UPDATE orleans_grain_state SET version = nextval('orleans_grain_state_version') "
                 + "WHERE grain_type = 'team' AND grain_id_extension = $1",
-                connection) { Parameters = { new NpgsqlParameter { Value = team.TeamId } } };
+                connection)
+            { Parameters = { new NpgsqlParameter { Value = team.TeamId } } };
             Assert.Equal(1, await bump.ExecuteNonQueryAsync());
         }
 
