@@ -26,18 +26,9 @@ internal static class GrainStateWrites
         catch (Exception e)
         {
             state.State = before;
-            if (IsVersionConflict(e)) await ReloadAfterConflict(state);
+            if (RuleTranslationFilter.IsVersionConflict(e)) await ReloadAfterConflict(state);
             throw;
         }
-    }
-
-    private static bool IsVersionConflict(Exception e)
-    {
-        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
-        {
-            if (inner is Orleans.Storage.InconsistentStateException) return true;
-        }
-        return false;
     }
 
     private static async Task ReloadAfterConflict<TState>(IPersistentState<TState> state)

@@ -38,7 +38,8 @@ public sealed class RuleTranslationFilter : IIncomingGrainCallFilter
         }
     }
 
-    private static bool IsVersionConflict(Exception e)
+    /// <summary>A write refused because storage holds a newer version than the grain's (a grain state or a journal).</summary>
+    internal static bool IsVersionConflict(Exception e)
     {
         for (Exception? inner = e; inner is not null; inner = inner.InnerException)
         {
