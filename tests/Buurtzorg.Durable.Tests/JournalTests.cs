@@ -87,6 +87,7 @@ public sealed class JournalTests(PostgresServer postgres)
         Assert.Equal(120, after.VisitsInEpisode);
         Assert.Equal(RecordMapping.LatestShown, after.Visits.Count);
     }
+
     [Fact]
     public async Task Confirmed_details_and_a_referrals_differing_details_read_back_from_the_journal_after_a_restart()
     {
