@@ -34,13 +34,14 @@ public sealed class CareRecordApi(IGrainFactory grains, CareClock clock) : CareR
             < 0 or > MaxPageSize => throw CareRuleException.Invalid($"page_size must be between 1 and {MaxPageSize}."),
             var n => n,
         };
-        var offset = string.IsNullOrEmpty(request.PageToken) ? 0
-            : int.TryParse(request.PageToken, NumberStyles.None, CultureInfo.InvariantCulture, out var o) ? o
+        // The token is the number of the last entry given: the journal pages by it, whatever was appended meanwhile.
+        var after = string.IsNullOrEmpty(request.PageToken) ? 0
+            : long.TryParse(request.PageToken, NumberStyles.None, CultureInfo.InvariantCulture, out var o) ? o
             : throw CareRuleException.Invalid("page_token is not one this service gave out.");
-        var record = await client.Get();
+        var page = await client.History(after, size);
         var response = new GetHistoryResponse();
-        response.Entries.AddRange(record.History.Skip(offset).Take(size).Select(e => e.ToHistory(record)));
-        if (offset + size < record.History.Count) response.NextPageToken = (offset + size).ToString(CultureInfo.InvariantCulture);
+        response.Entries.AddRange(page.Entries.Select(e => e.ToHistory()));
+        if (page.NextAfterSeq is { } next) response.NextPageToken = next.ToString(CultureInfo.InvariantCulture);
         return response;
     }
 
@@ -53,8 +54,8 @@ public sealed class CareRecordApi(IGrainFactory grains, CareClock clock) : CareR
             Text.Optional(request.Contact, "Network member contact"),
             Wire.Enum<Records.ContactPreference>((int)request.ContactPreference, "contact_preference"),
             Text.Optional(request.Note, "Network note", Text.NoteMax, multiline: true));
-        var record = await client.Append(entry);
-        return new AddNetworkMemberResponse { Member = record.Network.First(m => m.MemberId == id).ToProto() };
+        var write = await client.Append(entry);
+        return new AddNetworkMemberResponse { Member = write.Member?.ToProto() };
     }
 
     public override async Task<RemoveNetworkMemberResponse> RemoveNetworkMember(RemoveNetworkMemberRequest request, ServerCallContext context)
@@ -72,8 +73,8 @@ public sealed class CareRecordApi(IGrainFactory grains, CareClock clock) : CareR
             Wire.Enum<Records.ProblemScope>((int)request.Scope, "scope"),
             Wire.Enum<Records.ProblemSeverity>((int)request.Severity, "severity"),
             Wire.Bounded(request.SignsAndSymptoms, "signs_and_symptoms", CareRecordRules.MaxSigns).ToImmutableList());
-        var record = await client.Append(entry);
-        return new AddProblemResponse { Problem = record.Problems.First(p => p.ProblemId == id).ToProto() };
+        var write = await client.Append(entry);
+        return new AddProblemResponse { Problem = write.Problem?.ToProto() };
     }
 
     public override async Task<ResolveProblemResponse> ResolveProblem(ResolveProblemRequest request, ServerCallContext context)
@@ -88,8 +89,8 @@ public sealed class CareRecordApi(IGrainFactory grains, CareClock clock) : CareR
         var (client, id, by) = Write(request.RequestId, request.ClientId, request.RecordedBy, "rate");
         var problemId = Ids.Parse(request.ProblemId, "problem_id");
         var entry = new RatingRecorded(id, Now, by, problemId, RecordMapping.FromProto(request.Rating), Wire.DateOr(request.RatedOn, "rated_on", Today), by);
-        var record = await client.Append(entry);
-        return new RateProblemResponse { EntryId = id, Problem = record.Problems.First(p => p.ProblemId == problemId).ToProto() };
+        var write = await client.Append(entry);
+        return new RateProblemResponse { EntryId = id, Problem = write.Problem?.ToProto() };
     }
 
     public override async Task<AgreeGoalResponse> AgreeGoal(AgreeGoalRequest request, ServerCallContext context)
@@ -101,8 +102,8 @@ public sealed class CareRecordApi(IGrainFactory grains, CareClock clock) : CareR
             Wire.Enum<Records.AgreedBy>((int)request.AgreedBy, "agreed_by"),
             Text.Required(request.AgreedByName, "Who agreed the goal"),
             Wire.DateOr(request.AgreedOn, "agreed_on", Today));
-        var record = await client.Append(entry);
-        return new AgreeGoalResponse { Goal = record.Goals.First(g => g.GoalId == id).ToProto() };
+        var write = await client.Append(entry);
+        return new AgreeGoalResponse { Goal = write.Goal?.ToProto() };
     }
 
     public override async Task<AddInterventionResponse> AddIntervention(AddInterventionRequest request, ServerCallContext context)
@@ -119,11 +120,11 @@ public sealed class CareRecordApi(IGrainFactory grains, CareClock clock) : CareR
             Wire.Enum<Records.TimeWindow>((int)request.TimeWindow, "time_window"),
             request.DurationMinutes,
             Wire.Enums<Domain.Common.Skill, V1.Skill>(request.Skills, "skills").ToImmutableSortedSet());
-        var record = await client.Append(entry);
+        var write = await client.Append(entry);
         return new AddInterventionResponse
         {
-            Intervention = record.Interventions.First(i => i.InterventionId == id).ToProto(),
-            ReablementEndsDate = Wire.Date(record.ReablementEndsOn),
+            Intervention = write.Intervention?.ToProto(),
+            ReablementEndsDate = Wire.Date(write.ReablementEndsOn),
         };
     }
 
@@ -144,8 +145,8 @@ public sealed class CareRecordApi(IGrainFactory grains, CareClock clock) : CareR
     public override async Task<RenewReablementResponse> RenewReablement(RenewReablementRequest request, ServerCallContext context)
     {
         var (client, id, by) = Write(request.RequestId, request.ClientId, request.RecordedBy, "e");
-        var record = await client.Append(new ReablementRenewed(id, Now, by));
-        return new RenewReablementResponse { ReablementEndsDate = Wire.Date(record.ReablementEndsOn) };
+        var write = await client.Append(new ReablementRenewed(id, Now, by));
+        return new RenewReablementResponse { ReablementEndsDate = Wire.Date(write.ReablementEndsOn) };
     }
 
     public override async Task<RecordVisitResponse> RecordVisit(RecordVisitRequest request, ServerCallContext context)
@@ -154,16 +155,16 @@ public sealed class CareRecordApi(IGrainFactory grains, CareClock clock) : CareR
         var (client, id, _) = Write(request.RequestId, request.ClientId, nurseId, "visit");
         var entry = Visit(id, nurseId, request.Start, request.DurationMinutes, request.DirectCareMinutes, request.InterventionsDone,
             request.Note, request.OutOfHours);
-        var record = await client.Append(entry);
-        return new RecordVisitResponse { Visit = record.Visits.FindLast(v => v.VisitId == id)!.ToProto() };
+        var write = await client.Append(entry);
+        return new RecordVisitResponse { Visit = write.Visit?.ToProto() };
     }
 
     public override async Task<AddNoteResponse> AddNote(AddNoteRequest request, ServerCallContext context)
     {
         var (client, id, by) = Write(request.RequestId, request.ClientId, request.RecordedBy, "note");
         var text = Text.Required(request.Text, "Note", Text.NoteMax, multiline: true);
-        var record = await client.Append(new NoteAdded(id, Now, by, id, text));
-        return new AddNoteResponse { Note = record.Notes.FindLast(n => n.NoteId == id)!.ToProto() };
+        var write = await client.Append(new NoteAdded(id, Now, by, id, text));
+        return new AddNoteResponse { Note = write.Note?.ToProto() };
     }
 
     public override async Task<CorrectEntryResponse> CorrectEntry(CorrectEntryRequest request, ServerCallContext context)
@@ -176,11 +177,10 @@ public sealed class CareRecordApi(IGrainFactory grains, CareClock clock) : CareR
         if (request.ReplacementCase == CorrectEntryRequest.ReplacementOneofCase.Strike && !request.Strike)
             throw CareRuleException.Invalid("strike must be true to strike an entry.");
         // The replacement keeps the ids of what it corrects; the app sends only the corrected fields.
-        var original = (await client.Get()).FindEntry(entryId)
-            ?? throw CareRuleException.NotFound("There is no entry with that id on the client's record.");
+        var original = await client.Entry(entryId);
         var replacement = Replacement(request, original);
-        var record = await client.Append(new Correction(id, Now, by, entryId, reason, replacement));
-        return new CorrectEntryResponse { Entry = record.FindEntry(id)!.ToHistory(record) };
+        var write = await client.Append(new Correction(id, Now, by, entryId, reason, replacement));
+        return new CorrectEntryResponse { Entry = write.Entry.ToHistory() };
     }
 
     public override async Task<ListAccessesResponse> ListAccesses(ListAccessesRequest request, ServerCallContext context)
@@ -209,11 +209,11 @@ public sealed class CareRecordApi(IGrainFactory grains, CareClock clock) : CareR
             RecordMapping.FromProto(request.Details, "details"),
             Wire.Enum<Records.DemographicsSource>((int)request.Source, "source"),
             Wire.OptionalId(request.ReferralId, "referral_id"));
-        var record = await client.Append(entry);
+        var write = await client.Append(entry);
         return new UpdateDemographicsResponse
         {
-            Entry = record.FindEntry(id)!.ToHistory(record),
-            Details = record.Demographics?.ToProto(),
+            Entry = write.Entry.ToHistory(),
+            Details = write.Details?.ToProto(),
         };
     }
 

@@ -55,8 +55,8 @@ public sealed class OnCallApi(IGrainFactory grains, CareClock clock) : OnCallSer
         var start = Wire.Instant(request.Start, "start", clock);
         var visit = new VisitRecorded(id, clock.LocalNow, nurseId, id, nurseId, start, request.DurationMinutes,
             request.DirectCareMinutes, [], note, OutOfHours: true);
-        var record = await client.Append(visit);
-        return new RecordOutOfHoursVisitResponse { Visit = record.Visits.FindLast(v => v.VisitId == id)!.ToProto() };
+        var write = await client.Append(visit);
+        return new RecordOutOfHoursVisitResponse { Visit = write.Visit?.ToProto() };
     }
 
     public override async Task<ListCallsResponse> ListCalls(ListCallsRequest request, ServerCallContext context)

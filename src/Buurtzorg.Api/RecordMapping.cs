@@ -17,9 +17,9 @@ public static class RecordMapping
     public static V1.OutcomeRating ToProto(this Records.OutcomeRating rating) =>
         new() { Knowledge = rating.Knowledge, Behaviour = rating.Behaviour, Status = rating.Status };
 
-    public static V1.CareRecord ToProto(this Records.CareRecord record)
+    public static V1.CareRecord ToProto(this Records.RecordView record)
     {
-        var continuity = record.VisitsByNurse();
+        var continuity = record.VisitsByNurse;
         var proto = new V1.CareRecord
         {
             ClientId = record.ClientId,
@@ -35,18 +35,17 @@ public static class RecordMapping
         proto.DetailsDifferFromReferral = record.DetailsDifferFromReferral;
         if (ContinuityIndex.Upc(continuity.Values) is { } upc) proto.Continuity.Upc = upc;
         if (ContinuityIndex.Coc(continuity.Values) is { } coc) proto.Continuity.Coc = coc;
-        if (record.DirectCareShare() is { } share) proto.DirectCareShare = share;
+        if (record.DirectCareShare is { } share) proto.DirectCareShare = share;
         proto.PastEpisodes.AddRange(record.PastEpisodes.Select(e => e.ToProto()));
-        proto.Problems.AddRange(record.Problems.Where(p => p.IsActive).Select(p => p.ToProto()));
+        proto.Problems.AddRange(record.ActiveProblems.Select(p => p.ToProto()));
         proto.Goals.AddRange(record.Goals.Select(g => g.ToProto()));
         proto.Interventions.AddRange(record.Interventions.Select(i => i.ToProto()));
         proto.Network.AddRange(record.Network.Select(m => m.ToProto()));
         // A year of care is hundreds of visits: the record shows the latest, the history pages through the rest.
-        var (visits, notes) = (record.EpisodeVisits, record.EpisodeNotes);
-        proto.Visits.AddRange(Latest(visits).Select(v => v.ToProto()));
-        proto.Notes.AddRange(Latest(notes).Select(n => n.ToProto()));
-        proto.VisitsInEpisode = visits.Count;
-        proto.NotesInEpisode = notes.Count;
+        proto.Visits.AddRange(record.LatestVisits.Select(v => v.ToProto()));
+        proto.Notes.AddRange(record.LatestNotes.Select(n => n.ToProto()));
+        proto.VisitsInEpisode = record.VisitsInEpisode;
+        proto.NotesInEpisode = record.NotesInEpisode;
         return proto;
     }
 
@@ -85,12 +84,7 @@ public static class RecordMapping
     }
 
     /// <summary>How many of the current episode's visits, and of its notes, a record shows.</summary>
-    public const int LatestShown = 30;
-
-    private static IEnumerable<T> Latest<T>(ImmutableList<T> items)
-    {
-        for (var i = items.Count - 1; i >= Math.Max(0, items.Count - LatestShown); i--) yield return items[i];
-    }
+    public const int LatestShown = RecordView.LatestShown;
 
     public static V1.Episode ToProto(this Records.Episode episode)
     {
@@ -185,7 +179,9 @@ public static class RecordMapping
     public static V1.Note ToProto(this Records.Note note) =>
         new() { NoteId = note.NoteId, Text = note.Text, RecordedBy = note.RecordedBy, RecordedAt = Wire.Instant(note.At) };
 
-    public static HistoryEntry ToHistory(this RecordEntry entry, Records.CareRecord record) => new()
+    public static HistoryEntry ToHistory(this HistoryItem item) => item.Entry.ToHistory(item.CorrectedByEntryId);
+
+    public static HistoryEntry ToHistory(this RecordEntry entry, string? correctedByEntryId = null) => new()
     {
         EntryId = entry.EntryId,
         At = Wire.Instant(entry.At),
@@ -193,7 +189,7 @@ public static class RecordMapping
         Kind = entry.Kind,
         Summary = Summary(entry),
         CorrectsEntryId = (entry as Correction)?.CorrectsEntryId ?? "",
-        CorrectedByEntryId = record.CorrectedBy(entry.EntryId)?.EntryId ?? "",
+        CorrectedByEntryId = correctedByEntryId ?? "",
     };
 
     /// <summary>One line a nurse can read in the record's history (inside the team: it may name people).</summary>

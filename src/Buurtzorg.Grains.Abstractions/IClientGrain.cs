@@ -27,9 +27,17 @@ public interface IClientGrain : IGrainWithStringKey
     /// Appends a clinical entry (visit, note, rating, …, or the client's details confirmed) after checking it against
     /// the record's rules.
     /// </summary>
-    [Alias("append")] Task<CareRecord> Append(RecordEntry entry);
+    /// <returns>The entry as stored (for a retry, as first stored), the record's version and the view of its subject.</returns>
+    [Alias("append")] Task<RecordWrite> Append(RecordEntry entry);
 
-    [Alias("get")] Task<CareRecord> Get();
+    /// <summary>The record as a team app reads it (audited): the present, never the history.</summary>
+    [Alias("get")] Task<RecordView> Get();
+
+    /// <summary>A page of the history, read from the journal (audited as a read of the record).</summary>
+    [Alias("history")] Task<HistoryPage> History(long afterSeq, int limit);
+
+    /// <summary>One entry, for a correction to build on; not found when the record has no entry with this id.</summary>
+    [Alias("entry")] Task<RecordEntry> Entry(string entryId);
 
     /// <summary>Who accessed this record, oldest first (the audit trail).</summary>
     [Alias("accesses")] Task<IReadOnlyList<AccessRecord>> Accesses();

@@ -10,7 +10,8 @@ namespace Buurtzorg.Grains;
 
 /// <summary>
 /// A client's care record. Its state is the journal: each accepted entry is appended as one row, never a rewrite of
-/// the whole record. Persisted reminders watch the care plan's review date and the end of reablement, and raise a
+/// the whole record. The grain holds the record's present only (bounded, whatever the history's length); the history
+/// is read from the journal a page at a time. Persisted reminders watch the care plan's review date and the end of reablement, and raise a
 /// flag on the team's caseload when either comes.
 /// </summary>
 [GrainType("buurtzorg.client")]
@@ -46,20 +47,20 @@ public sealed class ClientGrain(
 
     public async Task ReceiveReferral(ReferralReceived entry)
     {
-        var record = await Add(entry);
+        var (record, _) = await Add(entry);
         if (record.DetailsDifferFromReferral) FlagDetails(record);
     }
 
     public async Task OpenEpisode(EpisodeOpened entry)
     {
-        var record = await Add(entry);
+        var (record, _) = await Add(entry);
         // A difference raised while the client was on no caseload reaches the team that admits them.
         if (record.DetailsDifferFromReferral) FlagDetails(record);
     }
 
     public async Task<Domain.CentralOffice.DischargeOutcome> CloseEpisode(EpisodeClosed entry)
     {
-        var record = await Add(entry);
+        var (record, _) = await Add(entry);
         var episode = record.PastEpisodes.Find(e => e.EpisodeId == entry.EpisodeId);
         var changes = (episode?.Outcomes ?? []).Select(o => o.Change).OfType<OutcomeChange>().ToList();
         return changes.Count == 0
@@ -67,14 +68,14 @@ public sealed class ClientGrain(
             : new(entry.At, changes.Count, changes.Average(c => c.Knowledge), changes.Average(c => c.Behaviour), changes.Average(c => c.Status));
     }
 
-    public async Task<CareRecord> Append(RecordEntry entry)
+    public async Task<RecordWrite> Append(RecordEntry entry)
     {
         if (entry is ReferralReceived or EpisodeOpened or EpisodeClosed)
             throw CareRuleException.Invalid("Admission and discharge go through the client's team.");
         if (entry is VisitRecorded visit && Record.FindEntry(visit.EntryId) is null) await CheckVisitor(visit);
-        var record = await Add(entry, Access($"write {entry.Kind}"));
+        var (record, write) = await Add(entry, Access($"write {entry.Kind}"));
         if (entry is DemographicsUpdated) FlagDetails(record);
-        return record;
+        return write;
     }
 
     /// <summary>
@@ -90,12 +91,23 @@ public sealed class ClientGrain(
         }
     }
 
-    public async Task<CareRecord> Get()
+    public async Task<RecordView> Get()
     {
         var record = _stored ?? throw CareRuleException.NotFound("No client record has this id.");
         if (Access("read record") is { } access) await Audit(access);
-        return record;
+        return RecordView.Of(record);
     }
+
+    public async Task<HistoryPage> History(long afterSeq, int limit)
+    {
+        if (_stored is null) throw CareRuleException.NotFound("No client record has this id.");
+        if (Access("read history") is { } access) await Audit(access);
+        return await journal.History(ClientId, afterSeq, limit);
+    }
+
+    public async Task<RecordEntry> Entry(string entryId) =>
+        Record.FindEntry(entryId) ?? await journal.Find(ClientId, entryId)
+        ?? throw CareRuleException.NotFound("There is no entry with that id on the client's record.");
 
     /// <summary>The record's audit trail; like the record itself, not found when no record has this id.</summary>
     public Task<IReadOnlyList<AccessRecord>> Accesses() =>
@@ -143,13 +155,31 @@ public sealed class ClientGrain(
             throw CareRuleException.Precondition("The nurse is not a member of the client's team: record the visit as out of hours.", "NOT_THE_CLIENTS_TEAM");
     }
 
-    private async Task<CareRecord> Add(RecordEntry entry, AccessRecord? access = null)
+    /// <summary>
+    /// Checks an entry against the record's rules, appends it to the journal and folds it into the present. A retry is
+    /// answered with the entry as first stored: from the record's latest entries, or — for a retry the record no longer
+    /// remembers — from the journal, whose entry ids are unique. A correction is folded into the whole history, read
+    /// from the journal for it (corrections are rare; the present never holds the history).
+    /// </summary>
+    private async Task<(CareRecord Record, RecordWrite Write)> Add(RecordEntry entry, AccessRecord? access = null)
     {
         var now = clock.LocalNow;
         var before = Record;
-        var accepted = CareRecordRules.Check(before, entry, now, CareTime.DateOf(now));
-        var after = before.Apply(accepted);
-        if (ReferenceEquals(after, before)) return before; // a retry: the entry is already in the record
+        var basis = entry is Correction ? CareRecord.Replay(ClientId, await journal.Entries(ClientId)) : before;
+        RecordEntry accepted;
+        try
+        {
+            accepted = CareRecordRules.Check(basis, entry, now, CareTime.DateOf(now));
+        }
+        catch (CareRuleException) when (basis.FindEntry(entry.EntryId ?? "") is null && !string.IsNullOrEmpty(entry.EntryId))
+        {
+            // The rules may refuse a retry the record has moved past; the journal knows whether it is one.
+            if (await journal.Find(ClientId, entry.EntryId) is { } stored) return (before, Repeated(before, stored, entry));
+            throw;
+        }
+        var applied = basis.Apply(accepted);
+        if (ReferenceEquals(applied, basis)) return (before, Repeated(before, basis.FindEntry(accepted.EntryId)!, entry));
+        var after = applied.Present();
         try
         {
             await journal.Append(ClientId, _seq + 1, accepted, after, access);
@@ -160,12 +190,24 @@ public sealed class ClientGrain(
             DeactivateOnIdle();
             throw;
         }
+        catch (JournalDuplicateException)
+        {
+            var stored = await journal.Find(ClientId, accepted.EntryId)
+                ?? throw new InvalidOperationException("The journal refused a duplicate entry it does not hold.");
+            return (before, Repeated(before, stored, entry));
+        }
         (_stored, _seq) = (after, _seq + 1);
         if (access is not null) FlagOutOfHours(access);
         await Watch(ReviewDue, CaseloadFlag.ReviewDue, before.NextReviewOn, after.NextReviewOn, after);
         await Watch(ReablementEnds, CaseloadFlag.ReablementEnding, before.ReablementEndsOn, after.ReablementEndsOn, after);
-        return after;
+        return (after, RecordWrite.Of(after, accepted, repeated: false));
     }
+
+    /// <summary>A retry answers with the entry first stored under its id, provided it is the same kind of entry.</summary>
+    private static RecordWrite Repeated(CareRecord record, RecordEntry stored, RecordEntry sent) =>
+        stored.GetType() == sent.GetType()
+            ? RecordWrite.Of(record, stored, repeated: true)
+            : throw new CareRuleException(RuleViolation.AlreadyExists, "This entry id is already used by a different entry on the client's record.");
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {

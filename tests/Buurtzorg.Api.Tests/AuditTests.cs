@@ -41,7 +41,7 @@ public sealed class AuditTests(ApiHost host) : IClassFixture<ApiHost>
                 (anna, "nurse", "read record", ""),
                 (anna, "nurse", "write visit_recorded", ""),
                 (anna, "nurse", "write note_added", ""),
-                ("ooh-ben", "out_of_hours", "read record", "Night call: client fell"),
+                ("ooh-ben", "out_of_hours", "read history", "Night call: client fell"),
                 ("ooh-ben", "out_of_hours", "write visit_recorded", "Night call: client fell"),
             ],
             accesses.Where(a => a.Subject == anna || a.Subject == "ooh-ben").Select(a => (a.Subject, a.Role, a.Action, a.Reason)));

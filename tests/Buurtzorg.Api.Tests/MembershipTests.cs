@@ -118,7 +118,7 @@ public sealed class MembershipTests(ApiHost host) : IClassFixture<ApiHost>
                 (leaver, "nurse", team.TeamId, "denied read record"),
                 (leaver, "nurse", team.TeamId, "denied read record"),
                 (leaver, "nurse", team.TeamId, "denied write note_added"),
-                ("nurse-elsewhere", "nurse", "team-elsewhere", "denied read record"),
+                ("nurse-elsewhere", "nurse", "team-elsewhere", "denied read history"),
             ],
             denied.Select(a => (a.Subject, a.Role, a.TeamId, a.Action)));
         Assert.All(denied, a => Assert.True(a.At is not null && a.Reason.Length == 0));

@@ -51,7 +51,7 @@ public sealed class GrainAccessTests(ClusterFixture fixture)
         await Denied(() => record.Append(new NoteAdded(Ids.Derive("note", NewRequest()), DateTimeOffset.UtcNow, "nurse-test", "n", "Should not land.")));
 
         ClusterFixture.ActAsNurseOf(team.GetPrimaryKeyString());
-        Assert.DoesNotContain((await record.Get()).History, e => e is NoteAdded);
+        Assert.DoesNotContain((await record.History(0, 500)).Entries, e => e.Entry is NoteAdded);
         ClusterFixture.ActAs(null);
     }
 
@@ -82,7 +82,7 @@ public sealed class GrainAccessTests(ClusterFixture fixture)
         Assert.Null((await fixture.Grains.GetGrain<INurseGrain>(leaver).Get()).TeamId); // her own profile stays hers
 
         ClusterFixture.ActAsNurseOf(teamId);
-        Assert.DoesNotContain((await record.Get()).History, e => e is NoteAdded);
+        Assert.DoesNotContain((await record.History(0, 500)).Entries, e => e.Entry is NoteAdded);
         ClusterFixture.ActAs(null);
     }
 

@@ -47,7 +47,8 @@ public sealed class LocalTimeJournalTests(PostgresServer postgres)
         var visit = Assert.Single(loaded.Visits);
         Assert.Equal((late, Bst), (visit.Start, visit.Start.Offset));
         Assert.Equal(new DateOnly(2026, 7, 1), CareTime.DateOf(visit.Start));
-        Assert.All(loaded.History, e => Assert.Equal(Bst, e.At.Offset));
+        Assert.All(await journal.Entries(ClientId), e => Assert.Equal(Bst, e.At.Offset));
+        Assert.All(loaded.RecentHistory, e => Assert.Equal(Bst, e.At.Offset));
         Assert.Equal(["2026-07-01T23:30:00+01:00"], row);
     }
 }

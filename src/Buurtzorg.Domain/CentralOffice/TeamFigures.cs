@@ -111,8 +111,8 @@ public static class ClientCareOf
     public static ClientCare From(Records.CareRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var visits = record.EpisodeVisits.FindAll(v => !v.OutOfHours);
-        return new ClientCare([.. record.VisitsByNurse().Values], visits.Sum(v => v.DirectCareMinutes), visits.Sum(v => v.DurationMinutes));
+        var tally = record.Tally;
+        return new ClientCare([.. tally.VisitsByNurse.Values], tally.PlannedDirectMinutes, tally.PlannedMinutes);
     }
 }
 

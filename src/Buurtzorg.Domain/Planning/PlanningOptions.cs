@@ -8,7 +8,7 @@ namespace Buurtzorg.Domain.Planning;
 /// <see cref="TravelMinutes"/>: the fixed allowance before every visit for getting there (10 minutes: a team's
 /// neighbourhood is a few postcode sectors); it counts against the nurse's minutes and sits in their timeline just
 /// before the visit, inside their duty. <see cref="RecentVisitDays"/>: how far back a visit makes a nurse "recent"
-/// for a client.
+/// for a client — at most as far back as a record keeps its visits (<see cref="RecordState.KeptDays"/>).
 /// </summary>
 public sealed record PlanningOptions(int TravelMinutes = 10, int RecentVisitDays = 14)
 {
@@ -17,7 +17,8 @@ public sealed record PlanningOptions(int TravelMinutes = 10, int RecentVisitDays
     public PlanningOptions Validated()
     {
         if (TravelMinutes is < 0 or > 60) throw CareRuleException.Invalid("The travel allowance is 0 to 60 minutes a visit.");
-        if (RecentVisitDays is < 1 or > 90) throw CareRuleException.Invalid("Recent visits look back 1 to 90 days.");
+        if (RecentVisitDays is < 1 or > RecordState.KeptDays)
+            throw CareRuleException.Invalid($"Recent visits look back 1 to {RecordState.KeptDays} days.");
         return this;
     }
 }

@@ -39,6 +39,9 @@ public abstract record RecordEntry(string EntryId, DateTimeOffset At, string Rec
     [JsonIgnore]
     public string Kind => Kinds[GetType()];
 
+    /// <summary>The stored kind of an entry type.</summary>
+    public static string KindOf(Type entryType) => Kinds[entryType];
+
     /// <summary>Names the kind and id only: entries carry patient data and may end up in a log line.</summary>
     public sealed override string ToString() => $"{Kind} {EntryId}";
 }

@@ -7,8 +7,15 @@ namespace Buurtzorg.Domain.Records;
 /// The current record and the one step of the fold that builds it. The fold never refuses an entry (a stored history
 /// must always load): the rules refuse bad entries before they are appended, and here an entry whose subject is
 /// missing, such as a rating for a struck problem, simply changes nothing.
+/// <para>
+/// The state is the present, not the past: its size does not grow with the length of the history. It keeps the
+/// visits and notes of the last <see cref="KeptDays"/> days (at most <see cref="MaxKeptVisits"/> and
+/// <see cref="KeptNotes"/>), a problem's first rating and its latest <see cref="KeptRatings"/>-1, and the
+/// current episode's counts in <see cref="Tally"/>; everything older is read from the journal when asked for. What
+/// stays whole is what a client has few of: referrals, episodes, the care plan and the network.
+/// </para>
 /// </summary>
-internal sealed record RecordState(
+public sealed record RecordState(
     NhsNumber? NhsNumber,
     Demographics? Demographics,
     ImmutableList<ClientReferral> Referrals,
@@ -22,15 +29,31 @@ internal sealed record RecordState(
     DateOnly? ReablementEndsOn,
     ImmutableList<Visit> Visits,
     ImmutableList<Note> Notes,
-    ImmutableList<NetworkMember> Network)
+    ImmutableList<NetworkMember> Network,
+    EpisodeTally Tally)
 {
     /// <summary>Reablement is free for six weeks under the Care Act 2014, and renewed six weeks at a time.</summary>
     public const int ReablementDays = 42;
 
-    public static readonly RecordState Empty = new(
-        null, null, [], null, [], [], [], [], null, null, null, [], [], []);
+    /// <summary>
+    /// How far back from the newest visit (or note) the record keeps visits (and notes): what is due this week, who
+    /// visited recently (the planner looks back at most this far) and last night's out-of-hours visits lie within it.
+    /// </summary>
+    public const int KeptDays = 35;
 
-    public RecordState Fold(RecordEntry entry) => entry switch
+    /// <summary>A hard bound on visits kept, whatever their dates.</summary>
+    public const int MaxKeptVisits = 250;
+
+    /// <summary>The most notes kept: as many as the record shows.</summary>
+    public const int KeptNotes = 30;
+
+    /// <summary>Ratings kept per problem: the first (the baseline of every outcome) and the latest ones.</summary>
+    public const int KeptRatings = 12;
+
+    public static readonly RecordState Empty = new(
+        null, null, [], null, [], [], [], [], null, null, null, [], [], [], EpisodeTally.None);
+
+    internal RecordState Fold(RecordEntry entry) => entry switch
     {
         // A referral's details are a claim: the first sets the record's details, a later one never changes them.
         ReferralReceived e => this with
@@ -49,6 +72,7 @@ internal sealed record RecordState(
         EpisodeOpened e when OpenEpisode is null => WithoutCarePlan() with
         {
             OpenEpisode = new(e.EpisodeId, e.TeamId, e.ReferralId, e.Source, e.Needs, e.At, null, null, null, []),
+            Tally = EpisodeTally.None,
         },
         EpisodeClosed e when OpenEpisode is { } open => Close(open, e),
         NetworkMemberAdded e => this with
@@ -87,14 +111,13 @@ internal sealed record RecordState(
         InterventionStopped e => this with { Interventions = Interventions.RemoveAll(i => i.InterventionId == e.InterventionId) },
         ReviewScheduled e => this with { NextReviewOn = e.DueOn },
         ReablementRenewed when ReablementEndsOn is { } end => this with { ReablementEndsOn = end.AddDays(ReablementDays) },
-        VisitRecorded e => this with
-        {
-            Visits = Visits.Add(new(e.VisitId, open.EpisodeId, e.NurseId, e.Start, e.DurationMinutes,
-                e.DirectCareMinutes, e.InterventionsDone, e.Note, e.OutOfHours, e.EntryId)),
-        },
+        VisitRecorded e => WithVisit(new(e.VisitId, open.EpisodeId, e.NurseId, e.Start, e.DurationMinutes,
+            e.DirectCareMinutes, e.InterventionsDone, e.Note, e.OutOfHours, e.EntryId)),
         NoteAdded e => this with
         {
-            Notes = Notes.Add(new(e.NoteId, open.EpisodeId, e.Text, e.At, e.RecordedBy, e.EntryId)),
+            Notes = Latest(Notes.Add(new(e.NoteId, open.EpisodeId, e.Text, e.At, e.RecordedBy, e.EntryId))
+                .RemoveAll(n => n.At < e.At.AddDays(-KeptDays)), KeptNotes),
+            Tally = Tally with { Notes = Tally.Notes + 1 },
         },
         _ => this,
     };
@@ -110,8 +133,20 @@ internal sealed record RecordState(
             .Select(p => new ProblemOutcome(p.ProblemId, p.Problem, p.FirstRating?.Rating, p.LatestRating?.Rating))
             .ToImmutableList();
         var closed = open with { DischargedAt = e.At, DischargeReason = e.Reason, Summary = e.Summary, Outcomes = outcomes };
-        return rated.WithoutCarePlan() with { OpenEpisode = null, PastEpisodes = PastEpisodes.Add(closed) };
+        return rated.WithoutCarePlan() with { OpenEpisode = null, PastEpisodes = PastEpisodes.Add(closed), Tally = EpisodeTally.None };
     }
+
+    /// <summary>Adds a visit to the tally and to the visits kept, leaving out those older than the window.</summary>
+    private RecordState WithVisit(Visit visit)
+    {
+        var newest = Visits.Select(v => v.Start).Append(visit.Start).Max();
+        var since = newest.AddDays(-KeptDays);
+        var kept = Visits.Add(visit).RemoveAll(v => v.Start < since);
+        return this with { Visits = Latest(kept, MaxKeptVisits), Tally = Tally.With(visit) };
+    }
+
+    private static ImmutableList<T> Latest<T>(ImmutableList<T> items, int count) =>
+        items.Count > count ? items.RemoveRange(0, items.Count - count) : items;
 
     // A care plan belongs to one episode; the next admission starts a fresh one.
     private RecordState WithoutCarePlan() => this with
@@ -124,9 +159,13 @@ internal sealed record RecordState(
         ReablementEndsOn = null,
     };
 
+    // The first rating stays: every outcome is measured from it. Of the rest, the latest are kept.
     private RecordState Rate(string problemId, RecordedRating rating) => this with
     {
-        Problems = Update(Problems, p => p.ProblemId == problemId, p => p with { Ratings = p.Ratings.Add(rating) }),
+        Problems = Update(Problems, p => p.ProblemId == problemId, p => p with
+        {
+            Ratings = p.Ratings.Count < KeptRatings ? p.Ratings.Add(rating) : p.Ratings.RemoveAt(1).Add(rating),
+        }),
     };
 
     private RecordState StartReablementIfDue(InterventionAdded e)
@@ -141,4 +180,33 @@ internal sealed record RecordState(
         var index = items.FindIndex(item => match(item));
         return index < 0 ? items : items.SetItem(index, change(items[index]));
     }
+}
+
+/// <summary>
+/// The current episode's visits and notes as counts and minutes, kept as they land so that continuity and figures
+/// never need the visits themselves. Out-of-hours visits count as visits and for the direct-care share, but not for
+/// continuity or the team's planned care (they are someone else's care).
+/// </summary>
+public sealed record EpisodeTally(
+    int Visits,
+    int Notes,
+    int Minutes,
+    int DirectMinutes,
+    int PlannedMinutes,
+    int PlannedDirectMinutes,
+    ImmutableDictionary<string, int> VisitsByNurse)
+{
+    public static readonly EpisodeTally None = new(0, 0, 0, 0, 0, 0, ImmutableDictionary.Create<string, int>(StringComparer.Ordinal));
+
+    internal EpisodeTally With(Visit visit) => visit.OutOfHours
+        ? this with { Visits = Visits + 1, Minutes = Minutes + visit.DurationMinutes, DirectMinutes = DirectMinutes + visit.DirectCareMinutes }
+        : this with
+        {
+            Visits = Visits + 1,
+            Minutes = Minutes + visit.DurationMinutes,
+            DirectMinutes = DirectMinutes + visit.DirectCareMinutes,
+            PlannedMinutes = PlannedMinutes + visit.DurationMinutes,
+            PlannedDirectMinutes = PlannedDirectMinutes + visit.DirectCareMinutes,
+            VisitsByNurse = VisitsByNurse.SetItem(visit.NurseId, VisitsByNurse.GetValueOrDefault(visit.NurseId) + 1),
+        };
 }

@@ -100,6 +100,8 @@ public sealed class AccessFilter(CallerSeal seal, IGrainFactory grains, IAuditTr
         var attempted = (context.InterfaceMethod!.Name, Argument(context, 0)) switch
         {
             (nameof(IClientGrain.Get), _) => "read record",
+            (nameof(IClientGrain.History), _) => "read history",
+            (nameof(IClientGrain.Entry), _) => "read entry",
             (nameof(IClientGrain.Accesses), _) => "read accesses",
             (nameof(IClientGrain.Append), RecordEntry entry) => $"write {entry.Kind}",
             (var method, _) => method,

@@ -31,6 +31,8 @@ internal static class AccessRules
         [(typeof(INurseGrain), nameof(INurseGrain.JoinTeam))] = null,
         [(typeof(INurseGrain), nameof(INurseGrain.LeaveTeam))] = null,
         [(typeof(IClientGrain), nameof(IClientGrain.Get))] = Operation.ReadRecord,
+        [(typeof(IClientGrain), nameof(IClientGrain.History))] = Operation.ReadRecord,
+        [(typeof(IClientGrain), nameof(IClientGrain.Entry))] = Operation.WriteRecord,
         [(typeof(IClientGrain), nameof(IClientGrain.Accesses))] = Operation.ReadAudit,
         [(typeof(IClientGrain), nameof(IClientGrain.Append))] = Operation.WriteRecord,
         [(typeof(IClientGrain), nameof(IClientGrain.ReceiveReferral))] = null,

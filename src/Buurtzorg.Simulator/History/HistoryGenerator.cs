@@ -21,9 +21,10 @@ public sealed record CareFocus(string TeamId, string ProblemId, string Intervent
         // Interventions of resolved problems have left the list already; the newest one is the care given now.
         if (record.Interventions.FindLast(i => record.ActiveProblem(i.ProblemId) is not null) is not { } intervention) return null;
         // The record does not name the named nurse: the nurse who visits most in this episode is, or else whoever
-        // planned the intervention (a team app records the care plan as the named nurse).
+        // planned the intervention (a team app records the care plan as the named nurse), when the record remembers it.
         var named = record.VisitsByNurse().OrderByDescending(v => v.Value).ThenBy(v => v.Key, StringComparer.Ordinal).Select(v => v.Key).FirstOrDefault()
-            ?? record.History.OfType<InterventionAdded>().Last(i => i.InterventionId == intervention.InterventionId).RecordedBy;
+            ?? record.RecentHistory.OfType<InterventionAdded>().LastOrDefault(i => i.InterventionId == intervention.InterventionId)?.RecordedBy;
+        if (named is null) return null;
         return new CareFocus(episode.TeamId, intervention.ProblemId, intervention.InterventionId, intervention.TimeWindow, intervention.DurationMinutes, named);
     }
 }
@@ -60,8 +61,13 @@ public static class HistoryGenerator
 
     private static readonly string[] VisitNotes = ["Care given as planned.", "Client well today.", "No concerns."];
 
+    /// <param name="stored">
+    /// The ids of the entries the journal holds, for a record that holds its present only (a loaded one): an entry
+    /// already there is counted, not made again. A record with its history knows them itself.
+    /// </param>
     public static GeneratedHistory Generate(
-        CareRecord record, CareFocus focus, IEnumerable<string> teamNurses, int weeks, int visitsPerWeek, int seed, DateTimeOffset now)
+        CareRecord record, CareFocus focus, IEnumerable<string> teamNurses, int weeks, int visitsPerWeek, int seed, DateTimeOffset now,
+        IReadOnlySet<string>? stored = null)
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(focus);
@@ -122,6 +128,11 @@ public static class HistoryGenerator
         var alreadyThere = 0;
         foreach (var entry in planned.OrderBy(e => e.At))
         {
+            if (stored?.Contains(entry.EntryId) == true)
+            {
+                alreadyThere++;
+                continue;
+            }
             var accepted = CareRecordRules.Check(record, entry, now, today);
             var next = record.Apply(accepted);
             if (ReferenceEquals(next, record))

@@ -72,8 +72,10 @@ public sealed class HistoryRun(HistoryOptions options, TextWriter progress)
                 Interlocked.Increment(ref _notEligible);
                 return;
             }
+            // A loaded record holds its present only: the journal says which entries a run with this seed already made.
+            var stored = (await journal.Entries(clientId, cancellationToken)).Select(e => e.EntryId).ToHashSet(StringComparer.Ordinal);
             var history = HistoryGenerator.Generate(loaded.Record, focus, teamNurses.GetValueOrDefault(focus.TeamId, []),
-                options.Weeks, options.VisitsPerWeek, options.Seed, DateTimeOffset.UtcNow);
+                options.Weeks, options.VisitsPerWeek, options.Seed, DateTimeOffset.UtcNow, stored);
             if (history.Entries.IsEmpty)
             {
                 Interlocked.Increment(ref _alreadyHad);

@@ -10,16 +10,19 @@ using NpgsqlTypes;
 namespace Buurtzorg.Storage.Journal;
 
 /// <summary>
-/// Care records in PostgreSQL: one <c>record_journal</c> row per entry, and every <see cref="SnapshotEvery"/> entries
-/// a <c>record_snapshot</c> of the whole record, written in the same round trip. Loading reads the snapshot and the
-/// newer entries in one round trip and replays them. Given a <see cref="GroupCommit"/>, appends from many records share
-/// round trips and commits; without one, each append is a round trip of its own.
+/// Care records in PostgreSQL: one <c>record_journal</c> row per entry, and a <c>record_snapshot</c> of the record's
+/// present (its folded state, never its history) at every <see cref="SnapshotEvery"/>th entry, written after the entry
+/// has committed and off the caller's path (a snapshot is a cache: losing one costs a longer fold at the next load).
+/// Loading reads the snapshot and the newer entries in one round trip and folds them in. Given a
+/// <see cref="GroupCommit"/>, appends from many records share round trips and commits; without one, each append is a
+/// round trip of its own. The history is read a page at a time (<see cref="History"/>).
 /// </summary>
 public sealed class PostgresRecordJournal(NpgsqlDataSource database, GroupCommit? commits = null) : IRecordJournal
 {
     public const int SnapshotEvery = 50;
 
     private const string UniqueViolation = "23505";
+    private const string DuplicateEntryId = "record_journal_client_id_entry_id_key";
 
     private const string UpsertSnapshot =
         "INSERT INTO record_snapshot (client_id, seq, record, taken_at) VALUES ($1, $2, $3, now()) " +
@@ -38,26 +41,33 @@ public sealed class PostgresRecordJournal(NpgsqlDataSource database, GroupCommit
 
         CareRecord? record = null;
         long seq = 0;
+        var upgrade = false;
         if (await reader.ReadAsync(cancellationToken))
         {
             seq = reader.GetInt64(0);
-            record = JsonSerializer.Deserialize<CareRecord>(reader.GetFieldValue<byte[]>(1), DomainSerialization.Options);
+            var stored = JsonSerializer.Deserialize<CareRecord>(reader.GetFieldValue<byte[]>(1), DomainSerialization.Options)!;
+            // A snapshot in the first format holds the history: replayed, and stored again as the present.
+            upgrade = stored.HasHistory;
+            record = stored.Present();
         }
         await reader.NextResultAsync(cancellationToken);
-        record ??= CareRecord.Create(clientId);
+        record ??= CareRecord.Create(clientId).Present();
+        var folded = 0;
         while (await reader.ReadAsync(cancellationToken))
         {
             seq = reader.GetInt64(0);
-            record = record.Apply(JsonSerializer.Deserialize<RecordEntry>(reader.GetFieldValue<byte[]>(1), DomainSerialization.Options)!);
+            record = record.Apply(Entry(reader.GetFieldValue<byte[]>(1)));
+            folded++;
         }
-        return seq == 0 ? null : new JournaledRecord(record, seq);
+        if (seq == 0) return null;
+        if (upgrade || folded >= SnapshotEvery) _ = WriteSnapshot(clientId, seq, record);
+        return new JournaledRecord(record, seq);
     }
 
     public async Task Append(string clientId, long seq, RecordEntry entry, CareRecord after, AccessRecord? access, CancellationToken cancellationToken = default)
     {
         var json = JsonSerializer.Serialize(entry, DomainSerialization.Options);
-        var snapshot = seq % SnapshotEvery == 0 ? Snapshot(after) : null;
-        // The entry, its snapshot and its audit line: one transaction, both or neither.
+        // The entry and its audit line: one transaction, both or neither.
         void Add(NpgsqlBatch batch)
         {
             var append = new NpgsqlBatchCommand(
@@ -69,14 +79,6 @@ public sealed class PostgresRecordJournal(NpgsqlDataSource database, GroupCommit
             append.Parameters.Add(new NpgsqlParameter { Value = entry.At.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
             append.Parameters.Add(new NpgsqlParameter { Value = json, NpgsqlDbType = NpgsqlDbType.Jsonb });
             batch.BatchCommands.Add(append);
-            if (snapshot is not null)
-            {
-                var upsert = new NpgsqlBatchCommand(UpsertSnapshot);
-                upsert.Parameters.Add(new NpgsqlParameter { Value = clientId });
-                upsert.Parameters.Add(new NpgsqlParameter { Value = seq });
-                upsert.Parameters.Add(new NpgsqlParameter { Value = snapshot, NpgsqlDbType = NpgsqlDbType.Jsonb });
-                batch.BatchCommands.Add(upsert);
-            }
             if (access is not null)
             {
                 var audit = new NpgsqlBatchCommand(PostgresAuditTrail.Insert);
@@ -90,9 +92,80 @@ public sealed class PostgresRecordJournal(NpgsqlDataSource database, GroupCommit
         }
         catch (PostgresException e) when (e.SqlState == UniqueViolation)
         {
+            if (e.ConstraintName == DuplicateEntryId) throw new JournalDuplicateException(clientId, entry.EntryId);
             throw new JournalConflictException(clientId, seq);
         }
+        if (seq % SnapshotEvery == 0) _ = WriteSnapshot(clientId, seq, after);
     }
+
+    public async Task<RecordEntry?> Find(string clientId, string entryId, CancellationToken cancellationToken = default)
+    {
+        await using var command = database.CreateCommand(
+            "SELECT convert_to(entry::text, 'UTF8') FROM record_journal WHERE client_id = $1 AND entry_id = $2");
+        command.Parameters.Add(new NpgsqlParameter { Value = clientId });
+        command.Parameters.Add(new NpgsqlParameter { Value = entryId });
+        return await command.ExecuteScalarAsync(cancellationToken) is byte[] json ? Entry(json) : null;
+    }
+
+    public async Task<IReadOnlyList<RecordEntry>> Entries(string clientId, CancellationToken cancellationToken = default)
+    {
+        await using var command = database.CreateCommand(
+            "SELECT convert_to(entry::text, 'UTF8') FROM record_journal WHERE client_id = $1 ORDER BY seq");
+        command.Parameters.Add(new NpgsqlParameter { Value = clientId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var entries = new List<RecordEntry>();
+        while (await reader.ReadAsync(cancellationToken)) entries.Add(Entry(reader.GetFieldValue<byte[]>(0)));
+        return entries;
+    }
+
+    /// <summary>A page by the primary key, and the record's corrections (few, and found by a partial index) to mark it.</summary>
+    public async Task<HistoryPage> History(string clientId, long afterSeq, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var batch = database.CreateBatch();
+        var page = Command("SELECT seq, convert_to(entry::text, 'UTF8') FROM record_journal WHERE client_id = $1 AND seq > $2 ORDER BY seq LIMIT $3", clientId);
+        page.Parameters.Add(new NpgsqlParameter { Value = afterSeq });
+        page.Parameters.Add(new NpgsqlParameter { Value = limit + 1 });
+        batch.BatchCommands.Add(page);
+        batch.BatchCommands.Add(Command(
+            "SELECT convert_to(entry::text, 'UTF8') FROM record_journal WHERE client_id = $1 AND kind = 'correction' ORDER BY seq", clientId));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        var entries = new List<(long, RecordEntry)>();
+        while (await reader.ReadAsync(cancellationToken)) entries.Add((reader.GetInt64(0), Entry(reader.GetFieldValue<byte[]>(1))));
+        await reader.NextResultAsync(cancellationToken);
+        var corrections = new List<Correction>();
+        while (await reader.ReadAsync(cancellationToken)) corrections.Add((Correction)Entry(reader.GetFieldValue<byte[]>(0)));
+        long? next = null;
+        if (entries.Count > limit)
+        {
+            entries.RemoveAt(limit);
+            next = entries[^1].Item1;
+        }
+        return HistoryPage.Of(entries, corrections, next);
+    }
+
+    /// <summary>Stores the record's present as its snapshot, unless a newer one is there; a failure only leaves the older one.</summary>
+    private async Task WriteSnapshot(string clientId, long seq, CareRecord record)
+    {
+        var json = Snapshot(record);
+        void Add(NpgsqlBatch batch)
+        {
+            var upsert = new NpgsqlBatchCommand(UpsertSnapshot);
+            upsert.Parameters.Add(new NpgsqlParameter { Value = clientId });
+            upsert.Parameters.Add(new NpgsqlParameter { Value = seq });
+            upsert.Parameters.Add(new NpgsqlParameter { Value = json, NpgsqlDbType = NpgsqlDbType.Jsonb });
+            batch.BatchCommands.Add(upsert);
+        }
+        try
+        {
+            await (commits is null ? GroupCommit.Alone(database, Add) : commits.Execute(Add));
+        }
+        catch (Exception e) when (e is NpgsqlException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The snapshot is a cache of what the journal holds: the next load folds a few more entries.
+        }
+    }
+
+    private static RecordEntry Entry(byte[] json) => JsonSerializer.Deserialize<RecordEntry>(json, DomainSerialization.Options)!;
 
     /// <summary>
     /// Appends <paramref name="entries"/> as numbers <paramref name="firstSeq"/> onwards (the first one more than the newest
@@ -153,14 +226,9 @@ public sealed class PostgresRecordJournal(NpgsqlDataSource database, GroupCommit
         }
     }
 
-    /// <summary>
-    /// A record as its snapshot stores it: the client and the history, which is all a record is rebuilt from. The
-    /// current state a record's JSON also carries for readers would be read and thrown away on every load.
-    /// </summary>
-    private static string Snapshot(CareRecord record) =>
-        JsonSerializer.Serialize(new StoredRecord(record.ClientId, record.History), DomainSerialization.Options);
-
-    private sealed record StoredRecord(string ClientId, ImmutableList<RecordEntry> History);
+    /// <summary>A record as its snapshot stores it: the present (its state, latest entries and subjects' ids), never the history.</summary>
+    public static string Snapshot(CareRecord record) =>
+        JsonSerializer.Serialize(record.Present(), DomainSerialization.Options);
 
     private static NpgsqlBatchCommand Command(string sql, string clientId)
     {

@@ -39,17 +39,30 @@ public sealed class VisitTests
     }
 
     [Fact]
-    public void Visits_by_nurse_can_span_every_episode()
+    public void Visits_by_nurse_can_span_the_episodes_of_the_visits_kept()
     {
         var record = WithCarePlan().ThenAll(
                 Visit("visit-1", Nurse, Day(1)),
-                Discharge(at: Day(60)),
-                Referral("ref-2", at: Day(200)),
-                Admission("ep-2", "ref-2", at: Day(201)))
-            .Then(Visit("visit-2", OtherNurse, Day(202)));
+                Discharge(at: Day(10)),
+                Referral("ref-2", at: Day(20)),
+                Admission("ep-2", "ref-2", at: Day(21)))
+            .Then(Visit("visit-2", OtherNurse, Day(22)));
 
         Assert.Equal(new Dictionary<string, int> { [OtherNurse] = 1 }, record.VisitsByNurse());
         Assert.Equal(new Dictionary<string, int> { [Nurse] = 1, [OtherNurse] = 1 }, record.VisitsByNurse(currentEpisodeOnly: false));
+    }
+
+    [Fact]
+    public void Visits_older_than_the_window_leave_the_present_but_still_count_for_their_episode()
+    {
+        var record = WithCarePlan().ThenAll(
+            Visit("visit-1", Nurse, Day(1)),
+            Visit("visit-2", OtherNurse, Day(1 + RecordState.KeptDays + 1)));
+
+        Assert.Equal(["visit-2"], record.Visits.Select(v => v.VisitId));
+        Assert.Equal(new Dictionary<string, int> { [Nurse] = 1, [OtherNurse] = 1 }, record.VisitsByNurse());
+        Assert.Equal(2, record.Tally.Visits);
+        Assert.True(record.EverAdded<VisitRecorded>("visit-1"));
     }
 
     [Fact]
