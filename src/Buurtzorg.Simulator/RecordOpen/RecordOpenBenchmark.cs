@@ -23,16 +23,17 @@ namespace Buurtzorg.Simulator.RecordOpen;
 /// written behind it would leave that activation stale (GetRecord would answer the old record; its next write would
 /// conflict). Then it measures GetRecord on that client, and what an activation pays to open the record: the journal's
 /// <see cref="PostgresRecordJournal.Load"/> against the same database. When a load misses the target at p99 (or with
-/// <c>--parts</c>) the load is timed in parts: the PostgreSQL read, the JSON, the replay.
+/// <c>--parts</c>) the load is timed in parts: the PostgreSQL read, the JSON, the fold of the entries after the snapshot.
 /// </summary>
 public sealed class RecordOpenBenchmark(GrpcChannel channel, TokenIssuer tokens, RecordOpenOptions options, TextWriter progress)
 {
-    public const double TargetP99Ms = 20;
+    public const double TargetP99Ms = 10;
+    public const double GetRecordTargetP99Ms = 2;
     public const string GetRecord = "GetRecord over gRPC";
     public const string Load = "journal Load (activation)";
     public const string ReadPart = "part: PostgreSQL read";
     public const string JsonPart = "part: JSON to entries";
-    public const string ReplayPart = "part: replay of every entry";
+    public const string ReplayPart = "part: fold of the entries after the snapshot";
 
     private const int FillConcurrency = 16;
 
@@ -215,23 +216,22 @@ public sealed class RecordOpenBenchmark(GrpcChannel channel, TokenIssuer tokens,
         var (seq, text, stored, newest) = await reader.ReadAsync()
             ? (reader.GetInt64(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt64(3))
             : (0L, 0, 0, await NewestSeq(database, clientId));
-        var whole = JsonSerializer.SerializeToUtf8Bytes(record, DomainSerialization.Options).Length;
-        var history = JsonSerializer.SerializeToUtf8Bytes(record.History, DomainSerialization.Options).Length;
-        return new SnapshotFacts(seq, newest, text, stored, whole, history);
+        var present = JsonSerializer.SerializeToUtf8Bytes(record, DomainSerialization.Options).Length;
+        return new SnapshotFacts(seq, newest, text, stored, present);
     }
 
     /// <summary>A load in three parts, each timed alone on the same data: the read, the JSON, the replay.</summary>
     private async Task TimeParts(NpgsqlDataSource database, string clientId, Measurements measurements)
     {
         (string? Snapshot, List<string> Newer) read = (null, []);
-        List<Records.RecordEntry> entries = [];
+        (Records.CareRecord Present, List<Records.RecordEntry> Newer) parsed = (Records.CareRecord.Create(clientId), []);
         for (var i = 0; i < options.Samples + 20; i++)
         {
             var timed = i >= 20; // the first rounds warm up
             var m = timed ? measurements : new Measurements();
             await m.Time(ReadPart, async () => (object)(read = await Read(database, clientId)));
-            await m.Time(JsonPart, () => Task.FromResult<object>(entries = Entries(read.Snapshot, read.Newer)));
-            await m.Time(ReplayPart, () => Task.FromResult<object>(Records.CareRecord.Replay(clientId, entries)));
+            await m.Time(JsonPart, () => Task.FromResult<object>(parsed = Parse(clientId, read.Snapshot, read.Newer)));
+            await m.Time(ReplayPart, () => Task.FromResult<object>(parsed.Newer.Aggregate(parsed.Present, (r, e) => r.Apply(e))));
         }
     }
 
@@ -252,15 +252,13 @@ public sealed class RecordOpenBenchmark(GrpcChannel channel, TokenIssuer tokens,
         return (snapshot, newer);
     }
 
-    private static List<Records.RecordEntry> Entries(string? snapshot, List<string> newer)
+    private static (Records.CareRecord Present, List<Records.RecordEntry> Newer) Parse(string clientId, string? snapshot, List<string> newer)
     {
-        var entries = snapshot is null ? [] : JsonSerializer.Deserialize<SnapshotHistory>(snapshot, DomainSerialization.Options)!.History.ToList();
-        entries.AddRange(newer.Select(e => JsonSerializer.Deserialize<Records.RecordEntry>(e, DomainSerialization.Options)!));
-        return entries;
+        var present = snapshot is null
+            ? Records.CareRecord.Create(clientId).Present()
+            : JsonSerializer.Deserialize<Records.CareRecord>(snapshot, DomainSerialization.Options)!.Present();
+        return (present, [.. newer.Select(e => JsonSerializer.Deserialize<Records.RecordEntry>(e, DomainSerialization.Options)!)]);
     }
-
-    /// <summary>The snapshot read for its history alone, without the replay its <see cref="Records.CareRecord"/> constructor runs.</summary>
-    private sealed record SnapshotHistory(ImmutableList<Records.RecordEntry> History);
 
     /// <summary>Bytes one loaded record keeps on the heap: several copies held at once, weighed after a full collection.</summary>
     private async Task<long> Weigh(Func<Task<Grains.Journal.JournaledRecord>> open)
@@ -285,7 +283,7 @@ public sealed class RecordOpenBenchmark(GrpcChannel channel, TokenIssuer tokens,
 }
 
 /// <summary>The record's snapshot: where it stands in the journal and how big it is.</summary>
-public sealed record SnapshotFacts(long Seq, long NewestSeq, int TextBytes, int StoredBytes, int JsonBytes, int HistoryJsonBytes);
+public sealed record SnapshotFacts(long Seq, long NewestSeq, int TextBytes, int StoredBytes, int PresentJsonBytes);
 
 /// <summary>What <c>record-open</c> measured, as a Markdown table.</summary>
 public sealed record RecordOpenReport(
@@ -295,7 +293,7 @@ public sealed record RecordOpenReport(
     {
         var report = new StringBuilder();
         report.AppendLine(CultureInfo.InvariantCulture,
-            $"record-open: client {ClientId}, {Entries} entries (written through the silo in {FillSeconds:0.0} s), {Options.Samples} samples, concurrency {Options.Concurrency}, {Environment.ProcessorCount} cores; target p99 under {RecordOpenBenchmark.TargetP99Ms} ms");
+            $"record-open: client {ClientId}, {Entries} entries (written through the silo in {FillSeconds:0.0} s), {Options.Samples} samples, concurrency {Options.Concurrency}, {Environment.ProcessorCount} cores; targets p99 under {RecordOpenBenchmark.TargetP99Ms} ms to open, {RecordOpenBenchmark.GetRecordTargetP99Ms} ms for GetRecord");
         report.AppendLine();
         report.AppendLine("| measure | samples | p50 ms | p90 ms | p99 ms | max ms | errors |");
         report.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
@@ -312,10 +310,8 @@ public sealed record RecordOpenReport(
         report.AppendLine(CultureInfo.InvariantCulture, $"| taken at entry / newest entry | {s.Seq} / {s.NewestSeq} |");
         report.AppendLine(CultureInfo.InvariantCulture, $"| size as JSON text (jsonb::text) | {s.TextBytes:N0} bytes |");
         report.AppendLine(CultureInfo.InvariantCulture, $"| size stored (jsonb, after TOAST compression) | {s.StoredBytes:N0} bytes |");
-        report.AppendLine(CultureInfo.InvariantCulture,
-            $"| of which the history (serialised alone) | {s.HistoryJsonBytes:N0} of {s.JsonBytes:N0} bytes ({(double)s.HistoryJsonBytes / s.JsonBytes:P0}) |");
-        report.AppendLine(CultureInfo.InvariantCulture,
-            $"| entries replayed on open | {s.Seq} from the snapshot's own history (its constructor replays it) + {s.NewestSeq - s.Seq} newer rows |");
+        report.AppendLine(CultureInfo.InvariantCulture, $"| the record's present as JSON (what a snapshot stores) | {s.PresentJsonBytes:N0} bytes |");
+        report.AppendLine(CultureInfo.InvariantCulture, $"| entries folded on open | the snapshot's present + {s.NewestSeq - s.Seq} newer rows |");
         report.AppendLine(CultureInfo.InvariantCulture,
             $"| heap held per loaded record | {HeldBytes / 1024.0:N0} KiB, {(double)HeldBytes / Entries:N0} bytes per entry |");
         return report.ToString();
