@@ -25,6 +25,7 @@ internal static class AccessRules
         [(typeof(ITeamGrain), nameof(ITeamGrain.Discharge))] = Operation.ManageTeam,
         [(typeof(ITeamGrain), nameof(ITeamGrain.Reassign))] = Operation.ManageTeam,
         [(typeof(ITeamGrain), nameof(ITeamGrain.Flag))] = null,
+        [(typeof(ITeamGrain), nameof(ITeamGrain.ClientCareChanged))] = null,
         [(typeof(ITeamGrain), nameof(ITeamGrain.IsMember))] = null,
         [(typeof(INurseGrain), nameof(INurseGrain.Register))] = Operation.RegisterNurse,
         [(typeof(INurseGrain), nameof(INurseGrain.Get))] = Operation.ReadNurse,

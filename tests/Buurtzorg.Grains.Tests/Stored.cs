@@ -1,0 +1,31 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
+using Orleans.Storage;
+
+namespace Buurtzorg.Grains.Tests;
+
+/// <summary>What a grain has written to storage, read from the storage itself rather than through the grain.</summary>
+internal static class Stored
+{
+    public static async Task<T> Read<T>(ClusterFixture fixture, string stateName, GrainId grainId) where T : new()
+    {
+        var storage = Services(fixture).GetRequiredKeyedService<IGrainStorage>(BuurtzorgStorage.Name);
+        var state = new Orleans.GrainState<T>(new T());
+        await storage.ReadStateAsync(stateName, grainId, state);
+        return state.State ?? new T();
+    }
+
+    public static async Task Write<T>(ClusterFixture fixture, string stateName, GrainId grainId, T value)
+    {
+        var storage = Services(fixture).GetRequiredKeyedService<IGrainStorage>(BuurtzorgStorage.Name);
+        await storage.WriteStateAsync(stateName, grainId, new Orleans.GrainState<T>(value));
+    }
+
+    /// <summary>How many bytes a value takes in Orleans' binary format, as grain storage holds it.</summary>
+    public static int Size<T>(ClusterFixture fixture, T value) => Services(fixture).GetRequiredService<Serializer>().SerializeToArray(value).Length;
+
+    public static async Task<IReadOnlyDictionary<string, ReportedCare>> TeamCare(ClusterFixture fixture, string teamId) =>
+        (await Read<TeamState>(fixture, "team", fixture.Grains.GetGrain<ITeamGrain>(teamId).GetGrainId())).Care;
+
+    private static IServiceProvider Services(ClusterFixture fixture) => fixture.Cluster.Silos[0].ServiceProvider;
+}
