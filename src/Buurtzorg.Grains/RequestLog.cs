@@ -17,8 +17,10 @@ namespace Buurtzorg.Grains;
 /// refused, a discharge of a client no longer on the caseload is refused). See docs/SAFETY.md, H-02 and H-03.
 /// </para>
 /// </summary>
+// A record, as before the window: Orleans lays a record's fields out after an (empty) base section, so state stored by
+// the old record reads back into this one.
 [GenerateSerializer, Immutable, Alias("buurtzorg.request-log")]
-public sealed class RequestLog
+public sealed record RequestLog
 {
     public static readonly TimeSpan Window = TimeSpan.FromDays(7);
 

@@ -15,10 +15,25 @@ internal static class Stored
         return state.State ?? new T();
     }
 
-    public static async Task Write<T>(ClusterFixture fixture, string stateName, GrainId grainId, T value)
+    /// <summary>Writes <paramref name="value"/> over what a grain stored under <typeparamref name="TStored"/> (as a restore would).</summary>
+    public static async Task Overwrite<TStored, T>(ClusterFixture fixture, string stateName, GrainId grainId, T value) where TStored : new()
     {
         var storage = Services(fixture).GetRequiredKeyedService<IGrainStorage>(BuurtzorgStorage.Name);
-        await storage.WriteStateAsync(stateName, grainId, new Orleans.GrainState<T>(value));
+        var current = new Orleans.GrainState<TStored>(new TStored());
+        await storage.ReadStateAsync(stateName, grainId, current);
+        await storage.WriteStateAsync(stateName, grainId, new Orleans.GrainState<T>(value) { ETag = current.ETag });
+    }
+
+    /// <summary>Moves the care clock of every silo (each has its own) by <paramref name="by"/>.</summary>
+    public static void Advance(ClusterFixture fixture, TimeSpan by)
+    {
+        foreach (var silo in fixture.Cluster.Silos) silo.ServiceProvider.GetRequiredService<CareClock>().Offset += by;
+    }
+
+    /// <summary>Puts every silo's care clock back on real time.</summary>
+    public static void RealTime(ClusterFixture fixture)
+    {
+        foreach (var silo in fixture.Cluster.Silos) silo.ServiceProvider.GetRequiredService<CareClock>().Offset = TimeSpan.Zero;
     }
 
     /// <summary>How many bytes a value takes in Orleans' binary format, as grain storage holds it.</summary>
