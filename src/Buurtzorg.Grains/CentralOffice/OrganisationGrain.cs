@@ -154,25 +154,95 @@ public sealed class OrganisationGrain(
 [GenerateSerializer, Alias("buurtzorg.team-history-state")]
 public sealed class TeamHistoryState
 {
+    /// <summary>
+    /// Days as stored before one row per month (up to 400 in this one row): still read, never added to, and let go
+    /// once all of them are older than <see cref="ITeamHistoryGrain.DaysKept"/>.
+    /// </summary>
     [Id(0)] public ImmutableList<DayFigures> Days { get; set; } = [];
+
+    /// <summary>The first day of the latest month recorded: where reading back starts.</summary>
+    [Id(1)] public DateOnly? LatestMonth { get; set; }
 }
 
-/// <summary>A team's figures as they stood at the end of each day (the last published that day).</summary>
+/// <summary>
+/// A team's figures as they stood at the end of each day (the last published that day), one row per month
+/// (<see cref="TeamMonthGrain"/>): a publish rewrites at most that month's days, never the team's whole history.
+/// This grain's own row changes once a month, when it also lets go of the month that has left the
+/// <see cref="ITeamHistoryGrain.DaysKept"/> window; so a team holds at most <see cref="MonthsKept"/> month rows.
+/// </summary>
 [GrainType("buurtzorg.team-history")]
 public sealed class TeamHistoryGrain(
     [PersistentState("central-office-team-history", BuurtzorgStorage.Name)] IPersistentState<TeamHistoryState> state) : Grain, ITeamHistoryGrain
 {
+    /// <summary>Enough months to hold <see cref="ITeamHistoryGrain.DaysKept"/> days, whatever day of the month it is.</summary>
+    public const int MonthsKept = (ITeamHistoryGrain.DaysKept / 28) + 1;
+
+    private string TeamId => this.GetPrimaryKeyString();
+
     public async Task Record(TeamFigures figures)
     {
         var day = CareTime.DateOf(figures.AsOf); // AsOf carries the organisation's offset
-        var days = state.State.Days;
-        if (!days.IsEmpty && days[^1].Day > day) return;
-        days = !days.IsEmpty && days[^1].Day == day ? days.SetItem(days.Count - 1, new DayFigures(day, figures)) : days.Add(new DayFigures(day, figures));
-        if (days.Count > ITeamHistoryGrain.DaysKept) days = days.RemoveRange(0, days.Count - ITeamHistoryGrain.DaysKept);
-        state.State.Days = days;
+        var month = MonthOf(day);
+        if (state.State.LatestMonth is { } latest && latest > month) return; // arrived late
+        await Month(month).Record(new DayFigures(day, figures));
+        if (state.State.LatestMonth == month) return;
+
+        // A new month: the months that have left the window are let go, and so are the old row's days.
+        // Rows can exist only for the months kept back from the previous latest one.
+        if (state.State.LatestMonth is { } previous)
+        {
+            for (var gone = previous.AddMonths(1 - MonthsKept); gone <= previous && gone <= month.AddMonths(-MonthsKept); gone = gone.AddMonths(1))
+                await Month(gone).Forget();
+        }
+        var oldest = day.AddDays(-ITeamHistoryGrain.DaysKept);
+        state.State.Days = state.State.Days.RemoveAll(d => d.Day <= oldest);
+        state.State.LatestMonth = month;
         await state.WriteStateAsync();
     }
 
-    public Task<IReadOnlyList<DayFigures>> Days(int count) =>
-        Task.FromResult<IReadOnlyList<DayFigures>>(state.State.Days.Count <= count ? state.State.Days : state.State.Days.GetRange(state.State.Days.Count - count, count));
+    public async Task<IReadOnlyList<DayFigures>> Days(int count)
+    {
+        var newestFirst = new List<DayFigures>();
+        if (state.State.LatestMonth is { } latest)
+        {
+            for (var back = 0; back < MonthsKept && newestFirst.Count < count; back++)
+                newestFirst.AddRange((await Month(latest.AddMonths(-back)).Days()).Reverse());
+        }
+        var earliest = newestFirst.Count == 0 ? DateOnly.MaxValue : newestFirst[^1].Day;
+        newestFirst.AddRange(state.State.Days.Where(d => d.Day < earliest).Reverse());
+        return [.. newestFirst.Take(count).Reverse()];
+    }
+
+    private ITeamMonthGrain Month(DateOnly month) => GrainFactory.GetGrain<ITeamMonthGrain>(ITeamMonthGrain.Key(TeamId, month));
+
+    private static DateOnly MonthOf(DateOnly day) => new(day.Year, day.Month, 1);
+}
+
+[GenerateSerializer, Alias("buurtzorg.team-month-state")]
+public sealed class TeamMonthState
+{
+    /// <summary>The month's days in order, at most 31.</summary>
+    [Id(0)] public ImmutableList<DayFigures> Days { get; set; } = [];
+}
+
+/// <summary>One month of a team's day figures (key: <see cref="ITeamMonthGrain.Key"/>): one small row.</summary>
+[GrainType("buurtzorg.team-month")]
+public sealed class TeamMonthGrain(
+    [PersistentState("central-office-team-month", BuurtzorgStorage.Name)] IPersistentState<TeamMonthState> state) : Grain, ITeamMonthGrain
+{
+    public async Task Record(DayFigures day)
+    {
+        var days = state.State.Days;
+        if (!days.IsEmpty && days[^1].Day > day.Day) return;
+        state.State.Days = !days.IsEmpty && days[^1].Day == day.Day ? days.SetItem(days.Count - 1, day) : days.Add(day);
+        await state.WriteStateAsync();
+    }
+
+    public Task<IReadOnlyList<DayFigures>> Days() => Task.FromResult<IReadOnlyList<DayFigures>>(state.State.Days);
+
+    public async Task Forget()
+    {
+        if (state.RecordExists) await state.ClearStateAsync();
+        DeactivateOnIdle();
+    }
 }
