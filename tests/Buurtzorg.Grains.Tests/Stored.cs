@@ -36,6 +36,15 @@ internal static class Stored
         foreach (var silo in fixture.Cluster.Silos) silo.ServiceProvider.GetRequiredService<CareClock>().Offset = TimeSpan.Zero;
     }
 
+    /// <summary>The version of what a grain has stored (null when nothing is).</summary>
+    public static async Task<string?> ETag<T>(ClusterFixture fixture, string stateName, GrainId grainId) where T : new()
+    {
+        var storage = Services(fixture).GetRequiredKeyedService<IGrainStorage>(BuurtzorgStorage.Name);
+        var state = new Orleans.GrainState<T>(new T());
+        await storage.ReadStateAsync(stateName, grainId, state);
+        return state.ETag;
+    }
+
     /// <summary>How many bytes a value takes in Orleans' binary format, as grain storage holds it.</summary>
     public static int Size<T>(ClusterFixture fixture, T value) => Services(fixture).GetRequiredService<Serializer>().SerializeToArray(value).Length;
 

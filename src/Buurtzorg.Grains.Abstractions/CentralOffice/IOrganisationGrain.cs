@@ -59,6 +59,21 @@ public interface ITeamMonthGrain : IGrainWithStringKey
     [Alias("forget")] Task Forget();
 }
 
+/// <summary>A team's row of the organisation's figures (key: team id), a step of <see cref="IOrganisationGrain"/> only.</summary>
+[Alias("buurtzorg.team-figures")]
+public interface ITeamFiguresGrain : IGrainWithStringKey
+{
+    [Alias("store")] Task Store(StoredTeamFigures row);
+
+    [Alias("get")] Task<StoredTeamFigures?> Get();
+}
+
+[GenerateSerializer, Immutable, Alias("buurtzorg.stored-team-figures")]
+public sealed record StoredTeamFigures(
+    [property: Id(0)] TeamFigures Figures,
+    [property: Id(1)] System.Collections.Immutable.ImmutableList<Alert> Alerts,
+    [property: Id(2)] string? Region);
+
 [GenerateSerializer, Immutable, Alias("buurtzorg.team-row")]
 public sealed record TeamRow(
     [property: Id(0)] TeamFigures Figures,

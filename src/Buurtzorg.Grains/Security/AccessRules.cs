@@ -51,6 +51,8 @@ internal static class AccessRules
         [(typeof(ITeamMonthGrain), nameof(ITeamMonthGrain.Record))] = null,
         [(typeof(ITeamMonthGrain), nameof(ITeamMonthGrain.Days))] = null,
         [(typeof(ITeamMonthGrain), nameof(ITeamMonthGrain.Forget))] = null,
+        [(typeof(ITeamFiguresGrain), nameof(ITeamFiguresGrain.Store))] = null,
+        [(typeof(ITeamFiguresGrain), nameof(ITeamFiguresGrain.Get))] = null,
         [(typeof(IClientGrain), nameof(IClientGrain.Day))] = null,
         [(typeof(ITeamDayGrain), nameof(ITeamDayGrain.VisitsDue))] = Operation.ReadCaseload,
         [(typeof(ITeamDayGrain), nameof(ITeamDayGrain.Get))] = Operation.ReadCaseload,
