@@ -35,6 +35,16 @@ public interface ITeamGrain : IGrainWithStringKey
     [Orleans.Concurrency.OneWay, Alias("flag")] Task Flag(string clientId, CaseloadFlag flag, bool raised);
 
     /// <summary>
+    /// A client's record tells its team what its open episode's care now is (visits by nurse, minutes; ids only), after
+    /// each entry that changed it, so the team's continuity and figures never need to ask (nor activate) a record.
+    /// <paramref name="version"/> orders the reports of one record (its journal position): an older one is ignored.
+    /// One-way for the same reason as <see cref="Flag"/>; each report carries the whole summary, so one lost is made
+    /// good by the next.
+    /// </summary>
+    [Orleans.Concurrency.OneWay, Alias("client-care-changed")]
+    Task ClientCareChanged(string clientId, long version, Domain.CentralOffice.EpisodeCare? care);
+
+    /// <summary>
     /// Whether a nurse is a current member (null: no team has this id), asked by the access rules of the team's other
     /// grains on each call a nurse makes. Interleaved and read-only: the team calls client records (admitting,
     /// continuity) while a record may be asking it this, and neither must wait on the other.

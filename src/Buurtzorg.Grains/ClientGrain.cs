@@ -197,6 +197,7 @@ public sealed class ClientGrain(
             return (before, Repeated(before, stored, entry));
         }
         (_stored, _seq) = (after, _seq + 1);
+        ReportCare(before, after);
         if (access is not null) FlagOutOfHours(access);
         await Watch(ReviewDue, CaseloadFlag.ReviewDue, before.NextReviewOn, after.NextReviewOn, after);
         await Watch(ReablementEnds, CaseloadFlag.ReablementEnding, before.ReablementEndsOn, after.ReablementEndsOn, after);
@@ -251,4 +252,17 @@ public sealed class ClientGrain(
     }
 
     private DateOnly Today => clock.Today;
+
+    /// <summary>
+    /// Tells the team what the open episode's care now is when an entry changed it (a visit recorded or corrected, an
+    /// episode opened or closed). One-way and whole: the team keeps the latest by <c>_seq</c>, a lost one is made good
+    /// by the next.
+    /// </summary>
+    private void ReportCare(CareRecord before, CareRecord after)
+    {
+        var (was, now) = (Domain.CentralOffice.EpisodeCare.Of(before), Domain.CentralOffice.EpisodeCare.Of(after));
+        if (now?.SameAs(was) ?? was is null) return;
+        if ((after.OpenEpisode ?? before.OpenEpisode)?.TeamId is { } teamId)
+            _ = GrainFactory.GetGrain<ITeamGrain>(teamId).ClientCareChanged(ClientId, _seq, now);
+    }
 }

@@ -65,5 +65,5 @@ public sealed class OnCallGrain(
     }
 
     private Task Save(string requestId, OnCallBook book) =>
-        state.Commit(s => (s.Book, s.Requests) = (book, s.Requests.Add(requestId)));
+        state.Commit(s => (s.Book, s.Requests) = (book, s.Requests.Add(requestId, clock.GetUtcNow())));
 }

@@ -72,5 +72,5 @@ public sealed class TeamDayGrain(
     }
 
     private Task Save(string requestId, DayPlan plan) =>
-        state.Commit(s => (s.Plan, s.Requests) = (plan, s.Requests.Add(requestId)));
+        state.Commit(s => (s.Plan, s.Requests) = (plan, s.Requests.Add(requestId, clock.GetUtcNow())));
 }

@@ -1,7 +1,9 @@
 using System.Collections.Immutable;
+using Buurtzorg.Domain.CentralOffice;
 using Buurtzorg.Domain.Common;
 using Buurtzorg.Domain.Records;
 using Buurtzorg.Domain.Teams;
+using Microsoft.Extensions.Options;
 
 namespace Buurtzorg.Grains;
 
@@ -11,7 +13,14 @@ public sealed class TeamState : GrainState<TeamState>
     [Id(0)] public Team? Team { get; set; }
     [Id(1)] public RequestLog Requests { get; set; } = RequestLog.Empty;
     [Id(2)] public ImmutableList<DischargeNote> Discharges { get; set; } = [];
+
+    /// <summary>What each client on the caseload last reported of its episode's care (never more than the caseload).</summary>
+    [Id(3)] public ImmutableDictionary<string, ReportedCare> Care { get; set; } = ImmutableDictionary<string, ReportedCare>.Empty;
 }
+
+/// <summary>A client's latest report of its episode's care, and its place in the record's journal.</summary>
+[GenerateSerializer, Immutable, Alias("buurtzorg.reported-care")]
+public sealed record ReportedCare([property: Id(0)] long Version, [property: Id(1)] EpisodeCare Care);
 
 /// <summary>A discharge the team made, kept so that a retried discharge answers the same.</summary>
 [GenerateSerializer, Immutable, Alias("buurtzorg.discharge-note")]
@@ -19,20 +28,29 @@ public sealed record DischargeNote(
     [property: Id(0)] string ClientId,
     [property: Id(1)] string RequestId,
     [property: Id(2)] DateTimeOffset At,
-    [property: Id(3)] Domain.CentralOffice.DischargeOutcome? Outcome = null);
+    [property: Id(3)] DischargeOutcome? Outcome = null)
+{
+    /// <summary>Kept this long (the figures count discharges over 28 days), and at most <see cref="MaxKept"/>.</summary>
+    public static readonly TimeSpan Kept = TimeSpan.FromDays(31);
+
+    public const int MaxKept = 200;
+}
 
 [GrainType("buurtzorg.team")]
 public sealed class TeamGrain(
     [PersistentState("team", BuurtzorgStorage.Name)] IPersistentState<TeamState> state,
     Security.CallerSeal seal,
-    CareClock clock) : Grain, ITeamGrain, IIncomingGrainCallFilter
+    CareClock clock,
+    IOptions<CentralOfficeOptions> options) : Grain, ITeamGrain, IIncomingGrainCallFilter
 {
     private FiguresPublisher? _figures;
+    private IGrainTimer? _careWrite;
+    private bool _careUnwritten;
 
     private string TeamId => this.GetPrimaryKeyString();
 
     // The central office's figures: published after each change, debounced (CentralOffice/FiguresPublisher.cs).
-    private FiguresPublisher Figures => _figures ??= new FiguresPublisher(this, () => state.State, ServiceProvider);
+    private FiguresPublisher Figures => _figures ??= new FiguresPublisher(this, () => state.State, CaseloadCare, ServiceProvider);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -147,12 +165,7 @@ public sealed class TeamGrain(
         var outcome = await GrainFactory.GetGrain<IClientGrain>(command.ClientId).CloseEpisode(new EpisodeClosed(
             Ids.Derive("dis", requestId), at, command.RecordedBy, EpisodeId(entry.ReferralId), command.Reason, command.Summary,
             command.FinalRatings.Select(r => new ProblemRating(r.ProblemId, r.Rating)).ToImmutableList()));
-        await state.Commit(s =>
-        {
-            var discharges = s.Discharges.Add(new DischargeNote(command.ClientId, requestId, at, outcome));
-            (s.Team, s.Requests, s.Discharges) = (team, s.Requests.Add(requestId), discharges.Count > 200 ? discharges.RemoveAt(0) : discharges);
-        });
-        Figures.Changed();
+        await Save(requestId, team, new DischargeNote(command.ClientId, requestId, at, outcome));
         return at;
     }
 
@@ -172,18 +185,78 @@ public sealed class TeamGrain(
     /// <summary>The team as it stands, for the access rules to check a caller against its members (null: no team).</summary>
     internal Team? Roster => state.State.Team;
 
-    public async Task<TeamContinuity> Continuity()
+    /// <summary>From what each client last reported (<see cref="ClientCareChanged"/>): no record is asked.</summary>
+    public Task<TeamContinuity> Continuity()
     {
-        var caseload = Current.Caseload;
-        var counts = await Task.WhenAll(caseload.Select(c => GrainFactory.GetGrain<IClientGrain>(c.ClientId).VisitsByNurse()));
-        var clients = caseload.Zip(counts, (entry, byNurse) =>
+        var clients = Current.Caseload.Select(entry =>
         {
+            var byNurse = CareOf(entry)?.VisitsByNurse ?? ImmutableSortedDictionary<string, int>.Empty;
             var visits = byNurse.Values.Sum();
             double? namedShare = visits == 0 ? null : (double)byNurse.GetValueOrDefault(entry.NamedNurseId) / visits;
             return new ClientContinuity(entry.ClientId, entry.NamedNurseId, visits,
                 ContinuityIndex.Upc(byNurse.Values), ContinuityIndex.Coc(byNurse.Values), namedShare);
         }).ToList();
-        return new TeamContinuity(clients, ContinuityIndex.Median(clients.Select(c => c.Upc)), ContinuityIndex.Median(clients.Select(c => c.Coc)));
+        return Task.FromResult(new TeamContinuity(clients, ContinuityIndex.Median(clients.Select(c => c.Upc)), ContinuityIndex.Median(clients.Select(c => c.Coc))));
+    }
+
+    /// <summary>
+    /// Kept in memory at once and written with the team's next write, or <see cref="CentralOfficeOptions.CareWriteDelay"/>
+    /// later, or as the team deactivates, whichever comes first: a busy caseload's visits cost the team one write per
+    /// delay, not one per visit. After a crash the team has its figures as of its last write, and each client's next
+    /// report (which carries its whole episode) puts that client right again.
+    /// </summary>
+    public Task ClientCareChanged(string clientId, long version, EpisodeCare? care)
+    {
+        if (state.State.Team?.CaseloadOf(clientId) is not { } entry) return Task.CompletedTask; // not, or no longer, ours
+        var known = state.State.Care.GetValueOrDefault(clientId);
+        if (known is not null && known.Version >= version) return Task.CompletedTask; // arrived after a later one
+        if (care is null || care.EpisodeId != EpisodeId(entry.ReferralId)) return Task.CompletedTask; // another episode's
+        state.State.Care = state.State.Care.SetItem(clientId, new ReportedCare(version, care));
+        _careUnwritten = true;
+        _careWrite ??= this.RegisterGrainTimer(WriteCare, new GrainTimerCreationOptions(options.Value.CareWriteDelay, Timeout.InfiniteTimeSpan));
+        Figures.Changed();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The care figures each client on the caseload last reported, for the central office's figures.</summary>
+    internal IReadOnlyList<ClientCare> CaseloadCare() =>
+        state.State.Team is { } team ? [.. team.Caseload.Select(c => CareOf(c)?.Figures() ?? new ClientCare([], 0, 0))] : [];
+
+    private EpisodeCare? CareOf(CaseloadEntry entry) =>
+        state.State.Care.GetValueOrDefault(entry.ClientId) is { } reported && reported.Care.EpisodeId == EpisodeId(entry.ReferralId)
+            ? reported.Care : null;
+
+    private async Task WriteCare(CancellationToken cancellation)
+    {
+        // The timer is disposed after the write: disposing it first would cancel the write it is running.
+        var timer = _careWrite;
+        _careWrite = null;
+        try
+        {
+            if (!_careUnwritten) return; // a write since took the reports with it
+            await state.Commit(_ => { });
+            _careUnwritten = false;
+        }
+        finally
+        {
+            timer?.Dispose();
+        }
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (!_careUnwritten) return;
+        try
+        {
+            await state.Commit(_ => { });
+            _careUnwritten = false;
+        }
+        catch (Exception e) when (reason.ReasonCode is DeactivationReasonCode.ShuttingDown or DeactivationReasonCode.ApplicationRequested)
+        {
+            // The silo is stopping and storage may be gone: the figures are those of the last write, and each client's
+            // next report puts its own right.
+            _ = e;
+        }
     }
 
     /// <summary>
@@ -219,13 +292,24 @@ public sealed class TeamGrain(
         return select(changed);
     }
 
-    private async Task Save(string? requestId, Team team)
+    /// <summary>
+    /// Writes the team, the request id it answers and, for a discharge, its note; tidied on the way (decided referrals,
+    /// discharge notes and past leave out of their windows, care only for the caseload), so the state stays bounded.
+    /// </summary>
+    private async Task Save(string? requestId, Team team, DischargeNote? discharge = null)
     {
+        var (now, utc) = (Now, clock.GetUtcNow());
         await state.Commit(s =>
         {
-            s.Team = team;
-            if (requestId is not null) s.Requests = s.Requests.Add(requestId);
+            s.Team = team.Tidy(now);
+            if (requestId is not null) s.Requests = s.Requests.Add(requestId, utc);
+            var discharges = discharge is null ? s.Discharges : s.Discharges.Add(discharge);
+            discharges = discharges.RemoveAll(d => d.At < now - DischargeNote.Kept);
+            s.Discharges = discharges.Count > DischargeNote.MaxKept ? discharges.RemoveRange(0, discharges.Count - DischargeNote.MaxKept) : discharges;
+            var gone = s.Care.Keys.Where(c => s.Team.CaseloadOf(c) is null).ToList();
+            if (gone.Count > 0) s.Care = s.Care.RemoveRange(gone);
         });
+        _careUnwritten = false; // the reports went with this write
         Figures.Changed();
     }
 }

@@ -83,7 +83,10 @@ public static class SiloHost
             if (connectionString is null)
             {
                 silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: serviceId, clusterId: clusterId);
-                silo.AddMemoryGrainStorage(BuurtzorgStorage.Name);
+                // The same binary format as in PostgreSQL (Orleans' default here is JSON, which reads back neither the
+                // request log nor an immutable dictionary): state in memory round-trips as it would on disk.
+                silo.AddMemoryGrainStorage(BuurtzorgStorage.Name, options => options.Configure<Serializer>((o, serializer) =>
+                    o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer)));
                 silo.UseInMemoryReminderService();
             }
             else

@@ -15,7 +15,10 @@ public sealed class ClusterFixture : IAsyncLifetime
         .ConfigureSilo((_, silo) =>
         {
             silo.Services.AddSingleton(Seal);
-            silo.AddMemoryGrainStorage(BuurtzorgStorage.Name).UseInMemoryReminderService().AddBuurtzorgGrains();
+            // Stored in Orleans' binary format, as the durable silo stores it (the memory default is JSON).
+            silo.AddMemoryGrainStorage(BuurtzorgStorage.Name, options => options.Configure<Orleans.Serialization.Serializer>((o, serializer) =>
+                    o.GrainStorageSerializer = new Orleans.Storage.OrleansGrainStorageSerializer(serializer)))
+                .UseInMemoryReminderService().AddBuurtzorgGrains();
             silo.Services.Configure<RecordReminderOptions>(o => o.Grace = TimeSpan.FromSeconds(1));
         })
         .ConfigureClient(client => client.AddBuurtzorgClient().AddOutgoingGrainCallFilter(ActAsTheTeamWould))

@@ -117,6 +117,32 @@ public static class ClientCareOf
 }
 
 /// <summary>
+/// What a team keeps of one client on its caseload for its figures, as the client's record tells it: the open episode's
+/// visits by nurse (nurse ids only) and minutes. Nothing in it identifies the client; the team holds it by client id.
+/// </summary>
+public sealed record EpisodeCare(string EpisodeId, ImmutableSortedDictionary<string, int> VisitsByNurse, int DirectCareMinutes, int RecordedMinutes)
+{
+    /// <summary>The open episode's care in a record; null when the client is on no caseload.</summary>
+    public static EpisodeCare? Of(Records.CareRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (record.OpenEpisode is not { } episode) return null;
+        var visits = record.EpisodeVisits.FindAll(v => !v.OutOfHours);
+        return new EpisodeCare(episode.EpisodeId, record.VisitsByNurse().ToImmutableSortedDictionary(StringComparer.Ordinal),
+            visits.Sum(v => v.DirectCareMinutes), visits.Sum(v => v.DurationMinutes));
+    }
+
+    /// <summary>The same as counts and minutes, without who made the visits.</summary>
+    public ClientCare Figures() => new([.. VisitsByNurse.Values], DirectCareMinutes, RecordedMinutes);
+
+    /// <summary>Whether two summaries say the same (a record with value equality would compare the dictionaries by reference).</summary>
+    public bool SameAs(EpisodeCare? other) =>
+        other is not null && EpisodeId == other.EpisodeId && DirectCareMinutes == other.DirectCareMinutes
+        && RecordedMinutes == other.RecordedMinutes && VisitsByNurse.Count == other.VisitsByNurse.Count
+        && VisitsByNurse.All(v => other.VisitsByNurse.TryGetValue(v.Key, out var n) && n == v.Value);
+}
+
+/// <summary>
 /// The outcome of one discharge: over the problems rated at least twice in the episode, the mean change from the first
 /// to the final Knowledge, Behaviour and Status rating (Omaha Problem Rating Scale; positive is better).
 /// </summary>

@@ -10,6 +10,37 @@ public sealed partial record Team
     public const int MaxLeaveDaysBack = 366;
     public const int MaxLeaveYearsAhead = 2;
 
+    /// <summary>
+    /// How long a decided referral stays in the team's inbox: the figures count decisions over the last 28 days. Older
+    /// ones live on in the client's record (each referral, with its details) and its journal.
+    /// </summary>
+    public static readonly TimeSpan DecidedReferralsKept = TimeSpan.FromDays(31);
+
+    /// <summary>A second bound on decided referrals kept, whatever the window holds.</summary>
+    public const int MaxDecidedReferralsKept = 1000;
+
+    /// <summary>
+    /// The team without what it no longer needs, so its state does not grow with its age: referrals decided more
+    /// than <see cref="DecidedReferralsKept"/> ago (or beyond the newest <see cref="MaxDecidedReferralsKept"/>), and
+    /// leave that ended before the earliest day leave may still be recorded for (<see cref="MaxLeaveDaysBack"/>).
+    /// Waiting referrals all stay (at most <see cref="MaxWaitingReferrals"/>). The same team when nothing is due.
+    /// </summary>
+    public Team Tidy(DateTimeOffset now)
+    {
+        var since = now - DecidedReferralsKept;
+        var decided = Referrals.Where(r => r.Status != ReferralStatus.Waiting).ToList();
+        var keepFrom = decided.Count > MaxDecidedReferralsKept
+            ? decided.Select(r => r.DecidedAt ?? r.ReceivedAt).OrderDescending().ElementAt(MaxDecidedReferralsKept - 1)
+            : DateTimeOffset.MinValue;
+        var referrals = Referrals.RemoveAll(r => r.Status != ReferralStatus.Waiting && (r.DecidedAt ?? r.ReceivedAt) is var at && (at < since || at < keepFrom));
+
+        var oldest = CareTime.DateOf(now).AddDays(-MaxLeaveDaysBack);
+        var members = Members.Any(m => m.Leave.Exists(l => l.End < oldest))
+            ? Members.Select(m => m.Leave.Exists(l => l.End < oldest) ? m with { Leave = m.Leave.RemoveAll(l => l.End < oldest) } : m).ToImmutableList()
+            : Members;
+        return referrals.Count == Referrals.Count && ReferenceEquals(members, Members) ? this : this with { Referrals = referrals, Members = members };
+    }
+
     public Team Refer(Referral referral)
     {
         EnsureActive();

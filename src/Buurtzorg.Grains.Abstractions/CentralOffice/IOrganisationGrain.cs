@@ -43,6 +43,37 @@ public interface ITeamHistoryGrain : IGrainWithStringKey
     [Alias("days")] Task<IReadOnlyList<DayFigures>> Days(int count);
 }
 
+/// <summary>One month of one team's day figures, a step of <see cref="ITeamHistoryGrain"/> only.</summary>
+[Alias("buurtzorg.team-month")]
+public interface ITeamMonthGrain : IGrainWithStringKey
+{
+    public static string Key(string teamId, DateOnly month) =>
+        $"{teamId}/{month.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture)}";
+
+    /// <summary>A day's figures: replaces that day's, or follows the month's latest; an earlier day is ignored.</summary>
+    [Alias("record")] Task Record(DayFigures day);
+
+    [Alias("days")] Task<IReadOnlyList<DayFigures>> Days();
+
+    /// <summary>The month has left the window kept: its row goes.</summary>
+    [Alias("forget")] Task Forget();
+}
+
+/// <summary>A team's row of the organisation's figures (key: team id), a step of <see cref="IOrganisationGrain"/> only.</summary>
+[Alias("buurtzorg.team-figures")]
+public interface ITeamFiguresGrain : IGrainWithStringKey
+{
+    [Alias("store")] Task Store(StoredTeamFigures row);
+
+    [Alias("get")] Task<StoredTeamFigures?> Get();
+}
+
+[GenerateSerializer, Immutable, Alias("buurtzorg.stored-team-figures")]
+public sealed record StoredTeamFigures(
+    [property: Id(0)] TeamFigures Figures,
+    [property: Id(1)] System.Collections.Immutable.ImmutableList<Alert> Alerts,
+    [property: Id(2)] string? Region);
+
 [GenerateSerializer, Immutable, Alias("buurtzorg.team-row")]
 public sealed record TeamRow(
     [property: Id(0)] TeamFigures Figures,

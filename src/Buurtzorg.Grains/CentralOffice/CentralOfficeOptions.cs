@@ -11,10 +11,16 @@ public sealed class CentralOfficeOptions
     public TimeSpan PublishDelay { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
-    /// How often an active team gathers its clients' visit summaries (continuity, direct care): they change with every
-    /// visit, which the team does not see, so it asks its own clients now and then, never the central office all teams.
+    /// How often an active team publishes again with the night's calls counted afresh (from its on-call book). The
+    /// clients' care needs no refresh: each client reports it to its team as it changes.
     /// </summary>
     public TimeSpan CareRefresh { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// At most how long a team keeps its clients' care reports in memory before writing them, when no other write
+    /// takes them sooner: one write per delay however many visits land meanwhile.
+    /// </summary>
+    public TimeSpan CareWriteDelay { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long the organisation keeps changes in memory before writing them (write-behind).</summary>
     public TimeSpan FlushDelay { get; set; } = TimeSpan.FromSeconds(2);
