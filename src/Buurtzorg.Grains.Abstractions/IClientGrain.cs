@@ -44,10 +44,4 @@ public interface IClientGrain : IGrainWithStringKey
 
     /// <summary>What the team's day planner and night review need of this record for a day (team-only step).</summary>
     [Alias("day")] Task<ClientDay> Day(DateOnly day);
-
-    /// <summary>Visits of the current episode by nurse, for continuity indices (out-of-hours visits excluded).</summary>
-    [Alias("visits-by-nurse")] Task<IReadOnlyDictionary<string, int>> VisitsByNurse();
-
-    /// <summary>The current episode's visits as counts and minutes, for the team's figures (no identifiers).</summary>
-    [Alias("care-figures")] Task<Domain.CentralOffice.ClientCare> CareFigures();
 }

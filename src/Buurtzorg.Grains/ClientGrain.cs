@@ -141,11 +141,6 @@ public sealed class ClientGrain(
             Domain.OnCall.OutOfHoursVisit.From(record)));
     }
 
-    public Task<IReadOnlyDictionary<string, int>> VisitsByNurse() =>
-        Task.FromResult<IReadOnlyDictionary<string, int>>(Record.VisitsByNurse());
-
-    public Task<Domain.CentralOffice.ClientCare> CareFigures() => Task.FromResult(Domain.CentralOffice.ClientCareOf.From(Record));
-
     /// <summary>A visit by the client's own team is care as planned; anyone else visits out of hours, and says so.</summary>
     private async Task CheckVisitor(VisitRecorded visit)
     {

@@ -105,17 +105,6 @@ public sealed record PeriodCounts(int Admissions, int Declines, int Discharges, 
 /// </summary>
 public sealed record ClientCare(ImmutableArray<int> VisitsPerNurse, int DirectCareMinutes, int RecordedMinutes);
 
-public static class ClientCareOf
-{
-    /// <summary>The current episode's visits of a record, as counts and minutes (out-of-hours visits are not the team's).</summary>
-    public static ClientCare From(Records.CareRecord record)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        var tally = record.Tally;
-        return new ClientCare([.. tally.VisitsByNurse.Values], tally.PlannedDirectMinutes, tally.PlannedMinutes);
-    }
-}
-
 /// <summary>
 /// What a team keeps of one client on its caseload for its figures, as the client's record tells it: the open episode's
 /// visits by nurse (nurse ids only) and minutes. Nothing in it identifies the client; the team holds it by client id.
@@ -127,9 +116,10 @@ public sealed record EpisodeCare(string EpisodeId, ImmutableSortedDictionary<str
     {
         ArgumentNullException.ThrowIfNull(record);
         if (record.OpenEpisode is not { } episode) return null;
-        var visits = record.EpisodeVisits.FindAll(v => !v.OutOfHours);
-        return new EpisodeCare(episode.EpisodeId, record.VisitsByNurse().ToImmutableSortedDictionary(StringComparer.Ordinal),
-            visits.Sum(v => v.DirectCareMinutes), visits.Sum(v => v.DurationMinutes));
+        // From the episode's tally: every visit of the episode, not only those the record keeps.
+        var tally = record.Tally;
+        return new EpisodeCare(episode.EpisodeId, tally.VisitsByNurse.ToImmutableSortedDictionary(StringComparer.Ordinal),
+            tally.PlannedDirectMinutes, tally.PlannedMinutes);
     }
 
     /// <summary>The same as counts and minutes, without who made the visits.</summary>

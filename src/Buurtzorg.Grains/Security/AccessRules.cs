@@ -39,8 +39,6 @@ internal static class AccessRules
         [(typeof(IClientGrain), nameof(IClientGrain.ReceiveReferral))] = null,
         [(typeof(IClientGrain), nameof(IClientGrain.OpenEpisode))] = null,
         [(typeof(IClientGrain), nameof(IClientGrain.CloseEpisode))] = null,
-        [(typeof(IClientGrain), nameof(IClientGrain.VisitsByNurse))] = null,
-        [(typeof(IClientGrain), nameof(IClientGrain.CareFigures))] = null,
         [(typeof(IOrganisationGrain), nameof(IOrganisationGrain.Publish))] = null,
         [(typeof(IOrganisationGrain), nameof(IOrganisationGrain.Overview))] = Operation.ReadOrganisation,
         [(typeof(IOrganisationGrain), nameof(IOrganisationGrain.Teams))] = Operation.ReadOrganisation,

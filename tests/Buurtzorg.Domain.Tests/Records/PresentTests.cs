@@ -84,6 +84,17 @@ public sealed class PresentTests
     }
 
     [Fact]
+    public void The_care_a_record_reports_to_its_team_counts_every_visit_of_the_episode()
+    {
+        var record = Folded(WithCarePlan().Present(), Care(1, 400));
+
+        var care = Domain.CentralOffice.EpisodeCare.Of(record)!;
+
+        Assert.Equal(800, care.VisitsByNurse.Values.Sum());
+        Assert.Equal((800 * 30, 800 * 40), (care.DirectCareMinutes, care.RecordedMinutes));
+    }
+
+    [Fact]
     public void A_problems_first_rating_stays_as_the_baseline_with_the_latest_ones()
     {
         var record = Folded(WithCarePlan().Present(), Care(1, 400));
