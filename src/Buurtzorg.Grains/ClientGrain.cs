@@ -141,10 +141,15 @@ public sealed class ClientGrain(
             Domain.OnCall.OutOfHoursVisit.From(record)));
     }
 
-    /// <summary>A visit by the client's own team is care as planned; anyone else visits out of hours, and says so.</summary>
+    /// <summary>
+    /// A visit by the client's own team is care as planned; anyone else visits out of hours, and says so. A nurse
+    /// recording her own visit to a client of her team is known to be a member already: the access filter has just
+    /// checked it with the team for this call. Anyone else is asked of the nurse's grain.
+    /// </summary>
     private async Task CheckVisitor(VisitRecorded visit)
     {
         if (Record.OpenEpisode is not { } episode) return; // the record's rules refuse it with the clearer message
+        if (seal.Current() is { Role: Role.Nurse } caller && caller.Subject == visit.NurseId && caller.TeamId == episode.TeamId) return;
         var nurse = await GrainFactory.GetGrain<INurseGrain>(Ids.Parse(visit.NurseId, "nurse_id")).Get();
         if (!visit.OutOfHours && nurse.TeamId != episode.TeamId)
             throw CareRuleException.Precondition("The nurse is not a member of the client's team: record the visit as out of hours.", "NOT_THE_CLIENTS_TEAM");

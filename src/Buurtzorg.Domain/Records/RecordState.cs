@@ -41,8 +41,11 @@ public sealed record RecordState(
     /// </summary>
     public const int KeptDays = 35;
 
-    /// <summary>A hard bound on visits kept, whatever their dates.</summary>
-    public const int MaxKeptVisits = 250;
+    /// <summary>
+    /// A hard bound on visits kept, whatever their dates: more than the visits of a week (what is due reads one) even
+    /// at seventeen visits a day.
+    /// </summary>
+    public const int MaxKeptVisits = 120;
 
     /// <summary>The most notes kept: as many as the record shows.</summary>
     public const int KeptNotes = 30;
