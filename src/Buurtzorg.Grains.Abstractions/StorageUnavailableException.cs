@@ -2,7 +2,14 @@ namespace Buurtzorg.Grains;
 
 /// <summary>
 /// Storage could not take or give the data just now (the database is unreachable, or another activation wrote
-/// first). Nothing was changed; the same request can be retried.
+/// first). The message says what the caller can rely on: nothing was changed, or — when the connection broke after a
+/// write was sent (<see cref="OutcomeUnknown"/>) — that it may have been saved and is safe to send again with the same
+/// request id. It never carries the driver's exception, which could not cross silos and may quote values.
 /// </summary>
 [GenerateSerializer, Alias("buurtzorg.storage-unavailable")]
-public sealed class StorageUnavailableException(string message) : Exception(message);
+public sealed class StorageUnavailableException(string message, bool outcomeUnknown = false) : Exception(message)
+{
+    /// <summary>A write was sent and the connection broke before PostgreSQL answered: it may have committed.</summary>
+    [Id(0)]
+    public bool OutcomeUnknown { get; init; } = outcomeUnknown;
+}

@@ -54,4 +54,50 @@ public sealed class OutageTests(PostgresServer postgres)
         await Eventually(() => app.Referrals.ReferAsync(admitRequest).ResponseAsync);
         Assert.Single((await app.Referrals.ListReferralsAsync(new ListReferralsRequest { TeamId = team.TeamId, Status = ReferralStatus.Waiting })).Referrals);
     }
+
+    [Fact]
+    public async Task A_record_that_must_load_while_the_database_is_down_answers_unavailable_never_internal()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        var cluster = $"outage-load-{Guid.NewGuid():N}";
+        CaseloadEntry client;
+        string teamId;
+        await using (var first = await DurableSilo.Start(database, cluster))
+        {
+            var team = await first.App().TeamWithNurses(4);
+            (client, teamId) = (await first.App().Admitted(team.TeamId), team.TeamId);
+        }
+        // A silo that has never loaded the record: the next call activates it, which reads the journal.
+        await using var silo = await DurableSilo.Start(database, cluster);
+        var nurse = silo.App().As(new Grains.Security.Caller(client.NamedNurseId, Grains.Security.Role.Nurse, teamId));
+        var note = new AddNoteRequest { RequestId = NewRequest(), ClientId = client.ClientId, RecordedBy = client.NamedNurseId, Text = "Seen at home." };
+
+        await postgres.StopAsync();
+        try
+        {
+            foreach (var call in new Func<Task>[]
+            {
+                () => nurse.Records.AddNoteAsync(note).ResponseAsync,
+                () => nurse.Records.GetRecordAsync(new GetRecordRequest { ClientId = client.ClientId }).ResponseAsync,
+                () => nurse.Records.GetHistoryAsync(new GetHistoryRequest { ClientId = client.ClientId }).ResponseAsync,
+            })
+            {
+                var refused = await Refused(call);
+                Assert.Equal(StatusCode.Unavailable, refused.StatusCode);
+                // The store's own honest answer, not a driver's exception caught on the way out.
+                Assert.StartsWith("The care records store is not reachable just now.", refused.Status.Detail, StringComparison.Ordinal);
+                Assert.Contains("try again", refused.Status.Detail, StringComparison.OrdinalIgnoreCase);
+            }
+        }
+        finally
+        {
+            await postgres.StartAsync();
+        }
+
+        // Once the database is back the same request is saved once.
+        await Eventually(() => nurse.Records.AddNoteAsync(note).ResponseAsync);
+        await nurse.Records.AddNoteAsync(note);
+        var record = (await nurse.Records.GetRecordAsync(new GetRecordRequest { ClientId = client.ClientId })).Record;
+        Assert.Single(record.Notes);
+    }
 }

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Buurtzorg.Grains;
 using Npgsql;
 
 namespace Buurtzorg.Storage.Journal;
@@ -38,12 +39,35 @@ public sealed class GroupCommit : IAsyncDisposable
         return _queue.Writer.TryWrite(pending) ? pending.Done.Task : Alone(_database, add);
     }
 
-    /// <summary>The statements in a round trip of their own: one implicit transaction, all or nothing.</summary>
+    /// <summary>
+    /// The statements in a round trip of their own: one implicit transaction, all or nothing. An outage throws
+    /// <see cref="StorageUnavailableException"/>: nothing saved when the connection could not be had or PostgreSQL
+    /// answered with an error; outcome unknown when the connection broke after the statements were sent.
+    /// </summary>
     public static async Task Alone(NpgsqlDataSource database, Action<NpgsqlBatch> add)
     {
-        await using var batch = database.CreateBatch();
-        add(batch);
-        await batch.ExecuteNonQueryAsync();
+        NpgsqlConnection connection;
+        try
+        {
+            connection = await database.OpenConnectionAsync();
+        }
+        catch (Exception e) when (StorageFaults.IsOutage(e))
+        {
+            throw StorageFaults.WriteFailed(e, sent: false);
+        }
+        await using (connection)
+        {
+            await using var batch = connection.CreateBatch();
+            add(batch);
+            try
+            {
+                await batch.ExecuteNonQueryAsync();
+            }
+            catch (Exception e) when (StorageFaults.IsOutage(e))
+            {
+                throw StorageFaults.WriteFailed(e, sent: true);
+            }
+        }
     }
 
     private async Task Write()

@@ -1,3 +1,4 @@
+using Buurtzorg.Grains;
 using Buurtzorg.Grains.Audit;
 using Buurtzorg.Grains.Security;
 using Npgsql;
@@ -14,7 +15,11 @@ public sealed class PostgresAuditTrail(NpgsqlDataSource database, GroupCommit? c
     internal const string Insert =
         "INSERT INTO audit_log (client_id, at, subject, role, team_id, action, reason) VALUES ($1, $2, $3, $4, $5, $6, $7)";
 
-    public Task Record(AccessRecord access, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Writes the line; while the store is unreachable the read it audits is refused as a whole ("please try again":
+    /// a line written twice by a retried read only says the record was read twice).
+    /// </summary>
+    public async Task Record(AccessRecord access, CancellationToken cancellationToken = default)
     {
         void Add(NpgsqlBatch batch)
         {
@@ -22,10 +27,20 @@ public sealed class PostgresAuditTrail(NpgsqlDataSource database, GroupCommit? c
             AddParameters(insert.Parameters, access);
             batch.BatchCommands.Add(insert);
         }
-        return commits is null ? GroupCommit.Alone(database, Add) : commits.Execute(Add);
+        try
+        {
+            await (commits is null ? GroupCommit.Alone(database, Add) : commits.Execute(Add));
+        }
+        catch (StorageUnavailableException e) when (e.OutcomeUnknown)
+        {
+            throw new StorageUnavailableException(StorageFaults.ReadFailed);
+        }
     }
 
-    public async Task<IReadOnlyList<AccessRecord>> For(string clientId, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<AccessRecord>> For(string clientId, CancellationToken cancellationToken = default) =>
+        StorageFaults.Reading(() => Lines(clientId, cancellationToken));
+
+    private async Task<IReadOnlyList<AccessRecord>> Lines(string clientId, CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand(
             "SELECT at, subject, role, team_id, action, reason FROM audit_log WHERE client_id = $1 ORDER BY id");

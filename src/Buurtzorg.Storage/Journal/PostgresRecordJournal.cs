@@ -29,7 +29,10 @@ public sealed class PostgresRecordJournal(NpgsqlDataSource database, GroupCommit
         "ON CONFLICT (client_id) DO UPDATE SET seq = EXCLUDED.seq, record = EXCLUDED.record, taken_at = EXCLUDED.taken_at " +
         "WHERE record_snapshot.seq < EXCLUDED.seq";
 
-    public async Task<JournaledRecord?> Load(string clientId, CancellationToken cancellationToken = default)
+    public Task<JournaledRecord?> Load(string clientId, CancellationToken cancellationToken = default) =>
+        StorageFaults.Reading(() => Loaded(clientId, cancellationToken));
+
+    private async Task<JournaledRecord?> Loaded(string clientId, CancellationToken cancellationToken)
     {
         await using var batch = database.CreateBatch();
         // jsonb comes back as UTF-8 bytes, parsed as they are: no .NET string of a long record is ever made.
@@ -98,7 +101,10 @@ public sealed class PostgresRecordJournal(NpgsqlDataSource database, GroupCommit
         if (seq % SnapshotEvery == 0) _ = WriteSnapshot(clientId, seq, after);
     }
 
-    public async Task<RecordEntry?> Find(string clientId, string entryId, CancellationToken cancellationToken = default)
+    public Task<RecordEntry?> Find(string clientId, string entryId, CancellationToken cancellationToken = default) =>
+        StorageFaults.Reading(() => Found(clientId, entryId, cancellationToken));
+
+    private async Task<RecordEntry?> Found(string clientId, string entryId, CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand(
             "SELECT convert_to(entry::text, 'UTF8') FROM record_journal WHERE client_id = $1 AND entry_id = $2");
@@ -107,7 +113,10 @@ public sealed class PostgresRecordJournal(NpgsqlDataSource database, GroupCommit
         return await command.ExecuteScalarAsync(cancellationToken) is byte[] json ? Entry(json) : null;
     }
 
-    public async Task<IReadOnlyList<RecordEntry>> Entries(string clientId, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<RecordEntry>> Entries(string clientId, CancellationToken cancellationToken = default) =>
+        StorageFaults.Reading(() => AllEntries(clientId, cancellationToken));
+
+    private async Task<IReadOnlyList<RecordEntry>> AllEntries(string clientId, CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand(
             "SELECT convert_to(entry::text, 'UTF8') FROM record_journal WHERE client_id = $1 ORDER BY seq");
@@ -119,7 +128,10 @@ public sealed class PostgresRecordJournal(NpgsqlDataSource database, GroupCommit
     }
 
     /// <summary>A page by the primary key, and the record's corrections (few, and found by a partial index) to mark it.</summary>
-    public async Task<HistoryPage> History(string clientId, long afterSeq, int limit, CancellationToken cancellationToken = default)
+    public Task<HistoryPage> History(string clientId, long afterSeq, int limit, CancellationToken cancellationToken = default) =>
+        StorageFaults.Reading(() => Page(clientId, afterSeq, limit, cancellationToken));
+
+    private async Task<HistoryPage> Page(string clientId, long afterSeq, int limit, CancellationToken cancellationToken)
     {
         await using var batch = database.CreateBatch();
         var page = Command("SELECT seq, convert_to(entry::text, 'UTF8') FROM record_journal WHERE client_id = $1 AND seq > $2 ORDER BY seq LIMIT $3", clientId);
@@ -159,7 +171,7 @@ public sealed class PostgresRecordJournal(NpgsqlDataSource database, GroupCommit
         {
             await (commits is null ? GroupCommit.Alone(database, Add) : commits.Execute(Add));
         }
-        catch (Exception e) when (e is NpgsqlException or ObjectDisposedException or InvalidOperationException)
+        catch (Exception e) when (e is StorageUnavailableException or NpgsqlException or ObjectDisposedException or InvalidOperationException)
         {
             // The snapshot is a cache of what the journal holds: the next load folds a few more entries.
         }
