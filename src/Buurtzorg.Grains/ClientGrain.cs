@@ -11,8 +11,8 @@ namespace Buurtzorg.Grains;
 /// <summary>
 /// A client's care record. Its state is the journal: each accepted entry is appended as one row, never a rewrite of
 /// the whole record. The grain holds the record's present only (bounded, whatever the history's length); the history
-/// is read from the journal a page at a time. Persisted reminders watch the care plan's review date and the end of reablement, and raise a
-/// flag on the team's caseload when either comes.
+/// is read from the journal a page at a time. Persisted reminders watch the care plan's review date and the end of
+/// reablement, and raise a flag on the team's caseload when either comes.
 /// </summary>
 [GrainType("buurtzorg.client")]
 public sealed class ClientGrain(
