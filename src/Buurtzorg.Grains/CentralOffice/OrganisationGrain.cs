@@ -50,16 +50,6 @@ public sealed class OrganisationGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var stored = state.State;
-        if (stored.Teams.Count > 0)
-        {
-            // Stored before one row per team: taken over as it is, and written out as rows at the first flush.
-            foreach (var (id, figures) in stored.Teams) _teams[id] = figures;
-            foreach (var (id, alerts) in stored.Alerts) _alerts[id] = alerts;
-            foreach (var (id, region) in stored.Regions) _regions[id] = region;
-            _unwritten.UnionWith(_teams.Keys);
-            _flush = this.RegisterGrainTimer(Flush, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
-            return;
-        }
         var rows = await Task.WhenAll(stored.TeamIds.Select(id => GrainFactory.GetGrain<ITeamFiguresGrain>(id).Get()));
         foreach (var row in rows.OfType<StoredTeamFigures>())
         {
@@ -67,6 +57,17 @@ public sealed class OrganisationGrain(
             _teams[id] = row.Figures;
             if (!row.Alerts.IsEmpty) _alerts[id] = row.Alerts;
             if (row.Region is { } region) _regions[id] = region;
+        }
+        if (stored.Teams.Count > 0)
+        {
+            // Figures in the organisation's own row: stored before one row per team, or written there as the last
+            // activation stopped (no other grain is called then). Newer than the teams' rows; written out as rows at
+            // the first flush.
+            foreach (var (id, figures) in stored.Teams) _teams[id] = figures;
+            foreach (var (id, alerts) in stored.Alerts) _alerts[id] = alerts;
+            foreach (var (id, region) in stored.Regions) _regions[id] = region;
+            _unwritten.UnionWith(stored.Teams.Keys);
+            _flush = this.RegisterGrainTimer(Flush, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
         }
     }
 
@@ -150,17 +151,30 @@ public sealed class OrganisationGrain(
         return new ChangeBatch(_epoch, _version, Reset: false, _changes.Where(c => c.Version > version).ToList());
     }
 
+    /// <summary>
+    /// Keeps what is not yet written in the organisation's own row: calls to the teams' rows may no longer be answered
+    /// while the silo stops, a write of its own state is. The next activation takes it over (see OnActivateAsync).
+    /// </summary>
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         try
         {
-            if (_flush is not null) await Flush(cancellationToken);
+            if (_unwritten.Count > 0)
+            {
+                var ids = _unwritten.ToList();
+                state.State.Teams = ids.ToDictionary(id => id, id => _teams[id], StringComparer.Ordinal);
+                state.State.Alerts = ids.Where(_alerts.ContainsKey).ToDictionary(id => id, id => _alerts[id], StringComparer.Ordinal);
+                state.State.Regions = ids.Where(_regions.ContainsKey).ToDictionary(id => id, id => _regions[id], StringComparer.Ordinal);
+                state.State.TeamIds = state.State.TeamIds.Union(ids);
+                await state.WriteStateAsync(CancellationToken.None);
+            }
         }
         catch (Exception e) when (reason.ReasonCode is DeactivationReasonCode.ShuttingDown or DeactivationReasonCode.ApplicationRequested)
         {
             // Best effort while the silo stops (in memory, the storage may already be gone): teams publish again.
             _ = e;
         }
+        _flush?.Dispose();
         _changed.TrySetResult(); // watchers waiting on this activation answer now, and start over on the next
     }
 
