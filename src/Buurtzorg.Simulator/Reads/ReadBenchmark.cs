@@ -4,8 +4,8 @@ using System.Text;
 using Buurtzorg.Api.Security;
 using Buurtzorg.Api.V1;
 using Buurtzorg.Simulator.OrganisationDay;
+using Grpc.Core;
 using Grpc.Health.V1;
-using Grpc.Net.Client;
 
 namespace Buurtzorg.Simulator.Reads;
 
@@ -14,7 +14,7 @@ namespace Buurtzorg.Simulator.Reads;
 /// of the same server at the same concurrency: first as fast as <c>--concurrency</c> callers can go (closed loop),
 /// then paced at 70 % of that rate (open loop), where each call's latency counts from when it was due.
 /// </summary>
-public sealed class ReadBenchmark(GrpcChannel channel, TokenIssuer tokens, int concurrency, TimeSpan duration, int visitsPerClient, int seed)
+public sealed class ReadBenchmark(ChannelBase channel, TokenIssuer tokens, int concurrency, TimeSpan duration, int visitsPerClient, int seed)
 {
     private const string HealthCheck = Ceilings.HealthCheck;
     public const double PacedShare = 0.7;
