@@ -13,8 +13,9 @@ using Microsoft.Extensions.Configuration;
 // dotnet run -c Release --project src/Buurtzorg.Simulator -- visits [--target http://localhost:5000] [--concurrency 16]
 //     [--duration 20] [--seed 1] [--postgres "<connection string of the silo's database>"]
 // dotnet run -c Release --project src/Buurtzorg.Simulator -- reads [--target url] [--concurrency 16] [--duration 15]
-//     [--visits-per-client 20] [--seed 1]
-//   GetRecord and GetCaseload as fast as the callers go, then paced at 70 % of that rate, against the health check.
+//     [--visits-per-client 20] [--seed 1] [--paced-rates <GetRecord/s>,<GetCaseload/s>]
+//   GetRecord and GetCaseload as fast as the callers go, then paced at 70 % of that rate (or at the rates given),
+//   against the health check.
 // dotnet run -c Release --project src/Buurtzorg.Simulator -- organisation-day [--target url] [--teams 20]
 //     [--nurses-per-team 12] [--clients-per-team 50] [--days 1 | --duration seconds] [--concurrency 16] [--seed 1]
 //     [--output dir] [--postgres conn] [--silo-pid pid] [--silo-metrics http://host:web-port/metrics] [--ceiling-seconds 10]
@@ -45,7 +46,7 @@ if (command is not ("visits" or "reads" or "organisation-day" or "history" or "r
     || (!clustered && command == "bytes") || (clustered && Option("--postgres") is null))
 {
     Console.Error.WriteLine("usage: visits [--target url] [--concurrency n] [--duration seconds] [--seed n] [--postgres conn]");
-    Console.Error.WriteLine("       reads [--target url] [--concurrency n] [--duration seconds] [--visits-per-client n] [--seed n]");
+    Console.Error.WriteLine("       reads [--target url] [--concurrency n] [--duration seconds] [--visits-per-client n] [--seed n] [--paced-rates r,r]");
     Console.Error.WriteLine("       organisation-day [--target url] [--teams n] [--nurses-per-team n] [--clients-per-team n] [--days n | --duration seconds]");
     Console.Error.WriteLine("                        [--concurrency n] [--seed n] [--output dir] [--postgres conn] [--silo-pid pid] [--ceiling-seconds n]");
     Console.Error.WriteLine("                        [--silo-metrics url] [--nhs-offset n] [--save-organisation file] [--organisation file]");
@@ -150,7 +151,8 @@ async Task<int> Benchmark(ChannelBase channel, string target)
         var duration = TimeSpan.FromSeconds(int.Parse(Option("--duration") ?? "15", CultureInfo.InvariantCulture));
         var visitsPerClient = int.Parse(Option("--visits-per-client") ?? "20", CultureInfo.InvariantCulture);
         var seed = int.Parse(Option("--seed") ?? "1", CultureInfo.InvariantCulture);
-        var reads = await new ReadBenchmark(channel, tokens, concurrency, duration, visitsPerClient, seed).Run(Console.Error);
+        var pacedRates = Option("--paced-rates")?.Split(',').Select(r => double.Parse(r, CultureInfo.InvariantCulture)).ToList();
+        var reads = await new ReadBenchmark(channel, tokens, concurrency, duration, visitsPerClient, seed, pacedRates).Run(Console.Error);
         Console.WriteLine(reads.Markdown);
         return reads.Errors == 0 ? 0 : 1;
     }
