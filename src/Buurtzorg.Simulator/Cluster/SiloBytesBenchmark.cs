@@ -1,10 +1,14 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using Buurtzorg.Api.Security;
 using Buurtzorg.Api.V1;
+using Buurtzorg.Domain.Records;
+using Buurtzorg.Grains;
 using Buurtzorg.Grains.Security;
 using Buurtzorg.Simulator.RecordOpen;
+using Buurtzorg.Storage.Journal;
 using Grpc.Core;
 using Npgsql;
 
@@ -30,15 +34,16 @@ public sealed class SiloBytesBenchmark(ChannelBase channel, TokenIssuer tokens, 
         {
             var open = new RecordOpenBenchmark(channel, tokens, new RecordOpenOptions { Postgres = options.Postgres, Entries = entries }, progress);
             var (client, written, _) = await open.Prepare(database);
+            var view = await ViewSize(database, client.ClientId);
             var nurse = new Metadata { { "authorization", $"Bearer {tokens.Mint(client.NurseId, Role.Nurse, client.TeamId, TimeSpan.FromHours(2))}" } };
             var read = new GetRecordRequest { ClientId = client.ClientId };
             // Warm: the grain is active, every silo has its address cached.
             await Repeat(Math.Min(100, options.Calls), _ => _records.GetRecordAsync(read, nurse).ResponseAsync);
 
             var background = await Idle();
-            rows.Add(await Phase(written, "GetRecord", background, (m, _) => m.Time("GetRecord", () => _records.GetRecordAsync(read, nurse).ResponseAsync)));
+            rows.Add(await Phase(written, "GetRecord", background, view, (m, _) => m.Time("GetRecord", () => _records.GetRecordAsync(read, nurse).ResponseAsync)));
             var started = DateTimeOffset.UtcNow;
-            rows.Add(await Phase(written, "RecordVisit", background, (m, i) => m.Time("RecordVisit", () => _records.RecordVisitAsync(
+            rows.Add(await Phase(written, "RecordVisit", background, null, (m, i) => m.Time("RecordVisit", () => _records.RecordVisitAsync(
                 BenchmarkTeam.Visit(client.ClientId, client.NurseId, started.AddMinutes(-1).AddSeconds(-i % 3_600)), nurse).ResponseAsync)));
         }
         return new SiloBytesReport(options, rows);
@@ -54,7 +59,19 @@ public sealed class SiloBytesBenchmark(ChannelBase channel, TokenIssuer tokens, 
         return sent.Bytes / Stopwatch.GetElapsedTime(started).TotalSeconds;
     }
 
-    private async Task<SiloBytesRow> Phase(long entries, string operation, double backgroundPerSecond, Func<Measurements, int, Task> call)
+    /// <summary>
+    /// The record's view (what <c>IClientGrain.Get</c> answers) as the JSON the domain's records travel in between
+    /// silos, folded from the journal as an activation does: its whole size, and that of its latest visits and notes.
+    /// </summary>
+    private static async Task<ViewJson> ViewSize(NpgsqlDataSource database, string clientId)
+    {
+        var loaded = await new PostgresRecordJournal(database).Load(clientId) ?? throw new InvalidOperationException($"No record {clientId} in the database.");
+        var view = RecordView.Of(loaded.Record);
+        int Size<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, DomainSerialization.Options).Length;
+        return new ViewJson(Size(view), view.LatestVisits.Count, Size(view.LatestVisits), view.LatestNotes.Count, Size(view.LatestNotes));
+    }
+
+    private async Task<SiloBytesRow> Phase(long entries, string operation, double backgroundPerSecond, ViewJson? view, Func<Measurements, int, Task> call)
     {
         await progress.WriteLineAsync($"bytes: {options.Calls} x {operation} on a record of {entries} entries");
         var measurements = new Measurements();
@@ -66,7 +83,7 @@ public sealed class SiloBytesBenchmark(ChannelBase channel, TokenIssuer tokens, 
         var sent = await messaging.Read() - before;
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var op = measurements.Operations[operation];
-        return new SiloBytesRow(entries, operation, op.Count, op.Errors, sent, backgroundPerSecond * seconds, op.PercentileMs(50), op.PercentileMs(99));
+        return new SiloBytesRow(entries, operation, op.Count, op.Errors, sent, backgroundPerSecond * seconds, op.PercentileMs(50), op.PercentileMs(99), view);
     }
 
     private async Task Repeat(int count, Func<int, Task> step)
@@ -117,8 +134,12 @@ public sealed record SiloBytesOptions
     }
 }
 
+/// <summary>The size of a record's view as JSON, whole and of its latest visits and notes (with how many of each).</summary>
+public sealed record ViewJson(int Bytes, int Visits, int VisitsBytes, int Notes, int NotesBytes);
+
 /// <summary>One phase: its calls, what the silos sent each other meanwhile, and the background taken off.</summary>
-public sealed record SiloBytesRow(long Entries, string Operation, long Calls, long Errors, MessagingTotals Sent, double Background, double P50Ms, double P99Ms)
+public sealed record SiloBytesRow(long Entries, string Operation, long Calls, long Errors, MessagingTotals Sent, double Background, double P50Ms, double P99Ms,
+    ViewJson? View = null)
 {
     /// <summary>Silo-to-silo bytes per call, the idle background taken off.</summary>
     public double BytesPerCall => Math.Max(0, Sent.Bytes - Background) / Calls;
@@ -144,6 +165,16 @@ public sealed record SiloBytesReport(SiloBytesOptions Options, IReadOnlyList<Sil
             var largest = double.IsPositiveInfinity(r.Sent.LargestAtMost) ? "over the last bucket" : $"{r.Sent.LargestAtMost:N0} B";
             md.AppendLine(CultureInfo.InvariantCulture,
                 $"| {r.Entries:N0} | {r.Operation} | {r.Calls:N0} | {r.Errors} | {r.Sent.Bytes:N0} | {r.Background:N0} | {r.Sent.Messages:N0} | {r.Sent.Requests:N0} | {r.BytesPerCall:N0} | {r.BytesPerCrossing:N0} | {(double)r.Sent.Messages / r.Calls:0.00} | {largest} | {r.P50Ms:0.00} | {r.P99Ms:0.00} |");
+        }
+        md.AppendLine();
+        md.AppendLine("What GetRecord's answer carries between silos: the record's view as the JSON the domain's records travel in.");
+        md.AppendLine();
+        md.AppendLine("| record entries | view as JSON | latest visits | their JSON | latest notes | their JSON |");
+        md.AppendLine("|---:|---:|---:|---:|---:|---:|");
+        foreach (var r in Rows.Where(r => r.View is not null))
+        {
+            var v = r.View!;
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {r.Entries:N0} | {v.Bytes:N0} B | {v.Visits} | {v.VisitsBytes:N0} B | {v.Notes} | {v.NotesBytes:N0} B |");
         }
         return md.ToString();
     }
