@@ -80,7 +80,9 @@ public sealed class ReadBenchmark(ChannelBase channel, TokenIssuer tokens, int c
         for (long i = 0; i < total; i++)
         {
             var due = started + (long)(i * interval);
-            if (Stopwatch.GetTimestamp() < due - Stopwatch.Frequency / 1000) await Task.Delay(1);
+            // Until the call is due: at low rates one short delay ends well before it, and a call started early would
+            // count no wait at all (its latency is measured from when it was due).
+            while (Stopwatch.GetTimestamp() < due - Stopwatch.Frequency / 1000) await Task.Delay(1);
             var index = i;
             calls.Add(Task.Run(() => call(index, due)));
         }
