@@ -3,7 +3,6 @@ using Buurtzorg.Api.V1;
 using Buurtzorg.Grains.Security;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
-using Grpc.Net.Client;
 
 namespace Buurtzorg.Simulator;
 
@@ -42,7 +41,7 @@ public sealed record BenchmarkTeam(string TeamId, IReadOnlyList<(string ClientId
         Note = "Benchmark visit.",
     };
 
-    public static async Task<BenchmarkTeam> Form(GrpcChannel channel, TokenIssuer tokens, Random random)
+    public static async Task<BenchmarkTeam> Form(ChannelBase channel, TokenIssuer tokens, Random random)
     {
         var teams = new TeamService.TeamServiceClient(channel);
         var nurses = new NurseService.NurseServiceClient(channel);

@@ -3,7 +3,7 @@ using System.Text;
 using Buurtzorg.Api.Security;
 using Buurtzorg.Api.V1;
 using Buurtzorg.Simulator.OrganisationDay;
-using Grpc.Net.Client;
+using Grpc.Core;
 
 namespace Buurtzorg.Simulator;
 
@@ -12,7 +12,7 @@ namespace Buurtzorg.Simulator;
 /// run at the same concurrency: a trivial gRPC call (the health check) on the same server, and — given the database —
 /// PostgreSQL's rate of single-row committed upserts.
 /// </summary>
-public sealed class VisitBenchmark(GrpcChannel channel, TokenIssuer tokens, int concurrency, TimeSpan duration, string? postgres, int seed)
+public sealed class VisitBenchmark(ChannelBase channel, TokenIssuer tokens, int concurrency, TimeSpan duration, string? postgres, int seed)
 {
     public async Task<string> Run()
     {

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Buurtzorg.Api.Security;
 using Grpc.Core;
-using Grpc.Net.Client;
 
 namespace Buurtzorg.Simulator.OrganisationDay;
 
@@ -13,7 +12,7 @@ namespace Buurtzorg.Simulator.OrganisationDay;
 /// </summary>
 public static class OrganisationDayBenchmark
 {
-    public static async Task<DayReport> Run(GrpcChannel channel, TokenIssuer tokens, DayOptions options, string target, TextWriter progress)
+    public static async Task<DayReport> Run(ChannelBase channel, TokenIssuer tokens, DayOptions options, string target, TextWriter progress)
     {
         var startedAt = DateTimeOffset.UtcNow;
         var saved = options.OrganisationFile is { } file ? await Organisation.Load(file) : null;

@@ -6,7 +6,6 @@ using Buurtzorg.Api.V1;
 using Buurtzorg.Grains.Security;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
-using Grpc.Net.Client;
 
 namespace Buurtzorg.Simulator.OrganisationDay;
 
@@ -52,7 +51,7 @@ public sealed class OrganisationDayRun
 
     /// <param name="saved">An organisation formed by an earlier run: the days are run on it, and new referrals take NHS
     /// numbers after those its formation used (and <c>--nhs-offset</c> more).</param>
-    public OrganisationDayRun(GrpcChannel channel, TokenIssuer tokens, DayOptions options, TextWriter progress, Organisation? saved = null)
+    public OrganisationDayRun(ChannelBase channel, TokenIssuer tokens, DayOptions options, TextWriter progress, Organisation? saved = null)
     {
         (_options, _tokens, _progress) = (options, tokens, progress);
         _random = new Random(options.Seed);

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net.Http.Headers;
-using System.Text;
 using Buurtzorg.Api.Security;
 using Buurtzorg.Grains.Security;
 
@@ -91,53 +90,9 @@ public sealed class SiloGrains : IAsyncDisposable
     public static IReadOnlyDictionary<string, long> Read(string exposition)
     {
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var line in exposition.Split('\n'))
-        {
-            if (!line.StartsWith(Metric + "{", StringComparison.Ordinal)) continue;
-            var labelsEnd = LabelsEnd(line, Metric.Length + 1);
-            if (labelsEnd < 0) continue;
-            var labels = Labels(line[(Metric.Length + 1)..labelsEnd]);
-            var value = line[(labelsEnd + 1)..].Trim().Split(' ')[0];
-            if (labels.TryGetValue("grain_type", out var type) && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var count))
-                counts[type] = counts.GetValueOrDefault(type) + (long)count;
-        }
+        foreach (var (labels, count) in PrometheusText.Samples(exposition, Metric))
+            if (labels.TryGetValue("grain_type", out var type)) counts[type] = counts.GetValueOrDefault(type) + (long)count;
         return counts;
-    }
-
-    /// <summary>The closing brace of the label set, skipping braces inside quoted values.</summary>
-    private static int LabelsEnd(string line, int from)
-    {
-        var quoted = false;
-        for (var i = from; i < line.Length; i++)
-        {
-            if (quoted && line[i] == '\\') i++;
-            else if (line[i] == '"') quoted = !quoted;
-            else if (!quoted && line[i] == '}') return i;
-        }
-        return -1;
-    }
-
-    private static Dictionary<string, string> Labels(string text)
-    {
-        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
-        var i = 0;
-        while (i < text.Length)
-        {
-            var equals = text.IndexOf('=', i);
-            if (equals < 0 || equals + 1 >= text.Length || text[equals + 1] != '"') break;
-            var name = text[i..equals].Trim();
-            var value = new StringBuilder();
-            for (i = equals + 2; i < text.Length && text[i] != '"'; i++)
-            {
-                if (text[i] == '\\' && i + 1 < text.Length)
-                    value.Append(text[++i] switch { 'n' => '\n', var c => c });
-                else
-                    value.Append(text[i]);
-            }
-            labels[name] = value.ToString();
-            i = text.IndexOf(',', i) is var comma and >= 0 ? comma + 1 : text.Length;
-        }
-        return labels;
     }
 
     private async Task StopSampling()

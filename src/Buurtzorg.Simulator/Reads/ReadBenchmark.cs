@@ -4,17 +4,20 @@ using System.Text;
 using Buurtzorg.Api.Security;
 using Buurtzorg.Api.V1;
 using Buurtzorg.Simulator.OrganisationDay;
+using Grpc.Core;
 using Grpc.Health.V1;
-using Grpc.Net.Client;
 
 namespace Buurtzorg.Simulator.Reads;
 
 /// <summary>
 /// The two reads a nurse makes most — a client's record and the team's caseload — against the health-check ceiling
 /// of the same server at the same concurrency: first as fast as <c>--concurrency</c> callers can go (closed loop),
-/// then paced at 70 % of that rate (open loop), where each call's latency counts from when it was due.
+/// then paced at 70 % of that rate (open loop), where each call's latency counts from when it was due. Given
+/// <paramref name="pacedRates"/> (GetRecord's, then GetCaseload's, in calls per second), the paced phases offer those
+/// rates instead, so two runs (one silo, three) can be compared at the same offered load.
 /// </summary>
-public sealed class ReadBenchmark(GrpcChannel channel, TokenIssuer tokens, int concurrency, TimeSpan duration, int visitsPerClient, int seed)
+public sealed class ReadBenchmark(ChannelBase channel, TokenIssuer tokens, int concurrency, TimeSpan duration, int visitsPerClient, int seed,
+    IReadOnlyList<double>? pacedRates = null)
 {
     private const string HealthCheck = Ceilings.HealthCheck;
     public const double PacedShare = 0.7;
@@ -53,10 +56,11 @@ public sealed class ReadBenchmark(GrpcChannel channel, TokenIssuer tokens, int c
             await progress.WriteLineAsync($"reads: {name}, {concurrency} callers, {duration.TotalSeconds:0} s");
             walls[name] = (await Load.Run(concurrency, duration, (caller, i) => Operation(name, name, caller * 1_000_003L + i)), null);
         }
-        foreach (var name in new[] { "GetRecord", "GetCaseload" })
+        foreach (var (name, at) in new[] { ("GetRecord", 0), ("GetCaseload", 1) })
         {
-            var rate = PacedShare * measurements.Operations[name].Count / walls[name].Wall.TotalSeconds;
-            var paced = $"{name} at {PacedShare:P0} of its rate";
+            double? given = pacedRates is { } rates && at < rates.Count ? rates[at] : null;
+            var rate = given ?? PacedShare * measurements.Operations[name].Count / walls[name].Wall.TotalSeconds;
+            var paced = given is null ? $"{name} at {PacedShare:P0} of its rate" : $"{name} paced at {rate:0}/s";
             await progress.WriteLineAsync($"reads: {paced} ({rate:0}/s), {duration.TotalSeconds:0} s");
             walls[paced] = (await Paced(rate, duration, async (i, due) => await Operation(name, paced, i, due)), rate);
         }
@@ -76,7 +80,9 @@ public sealed class ReadBenchmark(GrpcChannel channel, TokenIssuer tokens, int c
         for (long i = 0; i < total; i++)
         {
             var due = started + (long)(i * interval);
-            if (Stopwatch.GetTimestamp() < due - Stopwatch.Frequency / 1000) await Task.Delay(1);
+            // Until the call is due: at low rates one short delay ends well before it, and a call started early would
+            // count no wait at all (its latency is measured from when it was due).
+            while (Stopwatch.GetTimestamp() < due - Stopwatch.Frequency / 1000) await Task.Delay(1);
             var index = i;
             calls.Add(Task.Run(() => call(index, due)));
         }

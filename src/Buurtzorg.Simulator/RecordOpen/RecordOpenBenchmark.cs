@@ -10,7 +10,6 @@ using Buurtzorg.Grains.Security;
 using Buurtzorg.Storage.Journal;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
-using Grpc.Net.Client;
 using Npgsql;
 using Records = Buurtzorg.Domain.Records;
 
@@ -25,7 +24,7 @@ namespace Buurtzorg.Simulator.RecordOpen;
 /// <see cref="PostgresRecordJournal.Load"/> against the same database. When a load misses the target at p99 (or with
 /// <c>--parts</c>) the load is timed in parts: the PostgreSQL read, the JSON, the fold of the entries after the snapshot.
 /// </summary>
-public sealed class RecordOpenBenchmark(GrpcChannel channel, TokenIssuer tokens, RecordOpenOptions options, TextWriter progress)
+public sealed class RecordOpenBenchmark(ChannelBase channel, TokenIssuer tokens, RecordOpenOptions options, TextWriter progress)
 {
     public const double TargetP99Ms = 10;
     public const double GetRecordTargetP99Ms = 2;
@@ -54,12 +53,8 @@ public sealed class RecordOpenBenchmark(GrpcChannel channel, TokenIssuer tokens,
     public async Task<RecordOpenReport> Run()
     {
         await using var database = NpgsqlDataSource.Create(options.Postgres);
-        var client = await Form();
-        progress.WriteLine($"record-open: client {client.ClientId} admitted; recording care through the silo up to {options.Entries} entries");
-        var filled = Stopwatch.GetTimestamp();
-        var fill = await Fill(database, client);
-        var fillSeconds = Stopwatch.GetElapsedTime(filled).TotalSeconds;
-        progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"record-open: {fill} entries written in {fillSeconds:0.0} s; measuring"));
+        var (client, fill, fillSeconds) = await Prepare(database);
+        progress.WriteLine("record-open: measuring");
 
         var measurements = new Measurements();
         var nurse = As(client.NurseId, Role.Nurse, client.TeamId);
@@ -80,7 +75,19 @@ public sealed class RecordOpenBenchmark(GrpcChannel channel, TokenIssuer tokens,
         return new RecordOpenReport(client.ClientId, options, measurements, snapshot, heldBytes, fill, fillSeconds);
     }
 
-    private sealed record FormedClient(string ClientId, string TeamId, string NurseId, string ProblemId, string InterventionId);
+    /// <summary>One client on a team of its own, its record written through the silo up to the entries asked for.</summary>
+    public async Task<(FormedClient Client, long Entries, double Seconds)> Prepare(NpgsqlDataSource database)
+    {
+        var client = await Form();
+        progress.WriteLine($"record-open: client {client.ClientId} admitted; recording care through the silo up to {options.Entries} entries");
+        var filled = Stopwatch.GetTimestamp();
+        var entries = await Fill(database, client);
+        var seconds = Stopwatch.GetElapsedTime(filled).TotalSeconds;
+        progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"record-open: {entries} entries written in {seconds:0.0} s"));
+        return (client, entries, seconds);
+    }
+
+    public sealed record FormedClient(string ClientId, string TeamId, string NurseId, string ProblemId, string InterventionId);
 
     /// <summary>A team of four (the safe-staffing minimum), one client admitted with a problem and a daily intervention.</summary>
     private async Task<FormedClient> Form()
