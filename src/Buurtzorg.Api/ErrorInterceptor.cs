@@ -24,7 +24,7 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
         {
             return await continuation(request, context);
         }
-        catch (Exception e) when (Translate(e, context.Method) is { } translated)
+        catch (Exception e) when (Translate(e, context.Method, IsWrite(request)) is { } translated)
         {
             throw translated;
         }
@@ -37,13 +37,17 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
         {
             await continuation(request, responseStream, context);
         }
-        catch (Exception e) when (Translate(e, context.Method) is { } translated)
+        catch (Exception e) when (Translate(e, context.Method, write: false) is { } translated)
         {
             throw translated;
         }
     }
 
-    private RpcException? Translate(Exception e, string method)
+    /// <summary>A write carries the request id that makes it safe to send again.</summary>
+    private static bool IsWrite(object? request) =>
+        request is Google.Protobuf.IMessage message && message.Descriptor.FindFieldByName("request_id") is not null;
+
+    private RpcException? Translate(Exception e, string method, bool write)
     {
         switch (e)
         {
@@ -53,7 +57,9 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
                 return Refused(rule.Violation, rule.Message, InContract(rule.Reason, method));
             case RuleRefusedException refused:
                 return Refused(refused.Violation, refused.Message, InContract(refused.Reason, method));
-            case StorageUnavailableException unavailable:
+            // Storage's own honest answer, also when Orleans carries it inside its own exception (a grain whose state
+            // could not be read as it activated).
+            case var _ when StorageUnavailableException.Within(e) is { } unavailable:
                 LogUnavailable(logger, method, nameof(StorageUnavailableException));
                 return new RpcException(new Status(StatusCode.Unavailable, unavailable.Message));
             case OperationCanceledException:
@@ -61,8 +67,10 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
             case TimeoutException or SiloUnavailableException or OrleansMessageRejectionException:
             case var _ when CausedByStorage(e):
                 LogUnavailable(logger, method, e.GetType().Name);
-                return new RpcException(new Status(StatusCode.Unavailable,
-                    "The service is briefly unavailable. Nothing was lost: please try again in a moment."));
+                // A call that timed out or lost its silo may have been carried out before the answer was lost.
+                return new RpcException(new Status(StatusCode.Unavailable, write
+                    ? "The service is briefly unavailable. It may have been saved: try again with the same request id, and it is kept once."
+                    : "The service is briefly unavailable. Please try again in a moment."));
             default:
                 // Logged by type and stack only: exception messages from libraries may echo values we were given.
                 LogFailure(logger, method, e.GetType().FullName, e.StackTrace);
@@ -76,7 +84,7 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
     {
         for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
         {
-            if (inner is System.Data.Common.DbException or System.Net.Sockets.SocketException or StorageUnavailableException) return true;
+            if (inner is System.Data.Common.DbException or System.Net.Sockets.SocketException) return true;
         }
         return false;
     }

@@ -12,4 +12,17 @@ public sealed class StorageUnavailableException(string message, bool outcomeUnkn
     /// <summary>A write was sent and the connection broke before PostgreSQL answered: it may have committed.</summary>
     [Id(0)]
     public bool OutcomeUnknown { get; init; } = outcomeUnknown;
+
+    /// <summary>
+    /// The <see cref="StorageUnavailableException"/> that <paramref name="e"/> is or carries: Orleans wraps what grain
+    /// storage throws (a state that could not be read as a grain activated) in its own exception.
+    /// </summary>
+    public static StorageUnavailableException? Within(Exception e)
+    {
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is StorageUnavailableException unavailable) return unavailable;
+        }
+        return null;
+    }
 }

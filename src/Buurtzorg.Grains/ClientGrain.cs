@@ -190,13 +190,6 @@ public sealed class ClientGrain(
             DeactivateOnIdle();
             throw;
         }
-        catch (StorageUnavailableException e) when (e.OutcomeUnknown)
-        {
-            // The entry may be in the journal: the retry the answer asks for must meet a record loaded afresh, which
-            // finds it there and answers it as a retry, rather than this one, which would try to write it again.
-            DeactivateOnIdle();
-            throw;
-        }
         catch (JournalDuplicateException)
         {
             var stored = await journal.Find(ClientId, accepted.EntryId)

@@ -31,6 +31,19 @@ public sealed class RuleTranslationFilter : IIncomingGrainCallFilter
             throw new StorageUnavailableException(
                 "The record changed elsewhere just now. Nothing was saved; please try again.");
         }
+        catch (Exception e) when (StorageUnavailableException.Within(e) is { } unavailable)
+        {
+            // Orleans wraps what grain storage throws in its own exception: the caller gets the honest one inside.
+            if (unavailable.OutcomeUnknown)
+            {
+                // The connection broke while a write was being committed: the activation cannot know what storage
+                // holds, so it goes, and the caller's retry with the same request id meets what was really saved.
+                context.TargetContext.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationError,
+                    "A write's outcome is unknown; the next activation reads what was saved."));
+            }
+            if (ReferenceEquals(unavailable, e)) throw;
+            throw unavailable;
+        }
         catch (Exception e) when (IsStorageFailure(e))
         {
             throw new StorageUnavailableException(

@@ -97,7 +97,9 @@ public static class SiloHost
                 var advertised = IPAddress.Parse(podIp ?? orleans.GetValue("AdvertisedAddress", "127.0.0.1")!);
                 silo.ConfigureEndpoints(advertised, siloPort, gatewayPort, listenOnAnyHostAddress: orleans.GetValue("ListenOnAnyAddress", podIp is not null));
                 silo.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (Invariant, connectionString));
-                silo.AddAdoNetGrainStorage(BuurtzorgStorage.Name, options => options.Configure<Serializer>((o, serializer) =>
+                // Grains ask for BuurtzorgStorage.Name: the fault mapping, in front of Orleans' ADO.NET provider.
+                silo.Services.AddFaultMapping(BuurtzorgStorage.Name);
+                silo.AddAdoNetGrainStorage(FaultMappingGrainStorageRegistration.InnerName(BuurtzorgStorage.Name), options => options.Configure<Serializer>((o, serializer) =>
                 {
                     (o.Invariant, o.ConnectionString) = (Invariant, connectionString);
                     // Orleans' own binary format: versioned by [Id], and the domain's records travel inside it as JSON.

@@ -39,6 +39,49 @@ public static class StorageFaults
     public static StorageUnavailableException WriteFailed(Exception e, bool sent) =>
         sent && e is not PostgresException ? new(MayHaveBeenSaved, outcomeUnknown: true) : new(NotReachable);
 
+    /// <summary>
+    /// What a failed write leaves when the caller cannot tell whether its statement left: a write that never reached
+    /// the server (<see cref="NeverSent"/>) or that the server refused saved nothing; any other broken connection may
+    /// have broken after the commit.
+    /// </summary>
+    public static StorageUnavailableException WriteFailed(Exception e) => WriteFailed(e, sent: !NeverSent(e));
+
+    /// <summary>Whether <paramref name="e"/> or any exception inside it is an outage (<see cref="IsOutage"/>).</summary>
+    public static bool IsOutageAnywhere(Exception e)
+    {
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (IsOutage(inner)) return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Whether a failure shows the write never reached PostgreSQL or was refused by it: the server answered with an
+    /// error (its transaction rolled back), the connection could not be opened (refused, no route, no such host), or no
+    /// pooled connection was free in time. Anything else (a connection reset or a timeout mid-statement) may have
+    /// broken after the commit.
+    /// </summary>
+    public static bool NeverSent(Exception e)
+    {
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+        {
+            switch (inner)
+            {
+                case PostgresException:
+                    return true;
+                case System.Net.Sockets.SocketException socket when socket.SocketErrorCode is
+                    System.Net.Sockets.SocketError.ConnectionRefused or System.Net.Sockets.SocketError.HostNotFound or
+                    System.Net.Sockets.SocketError.HostUnreachable or System.Net.Sockets.SocketError.NetworkUnreachable or
+                    System.Net.Sockets.SocketError.TryAgain or System.Net.Sockets.SocketError.AddressNotAvailable:
+                    return true;
+                case NpgsqlException when inner.Message.StartsWith("The connection pool has been exhausted", StringComparison.Ordinal):
+                    return true;
+            }
+        }
+        return false;
+    }
+
     /// <summary>Runs a read, turning an outage into <see cref="StorageUnavailableException"/>.</summary>
     public static async Task<T> Reading<T>(Func<Task<T>> read)
     {

@@ -35,6 +35,8 @@ public sealed class OutageTests(PostgresServer postgres)
                 CapacityPolicy = new CapacityPolicy { MaxClients = 10, MaxClientsPerFte = 6, SplitSuggestedAboveMembers = 12, MinMembersForSafeStaffing = 4, FullTimeHours = 37.5 },
             }).ResponseAsync);
             Assert.Equal(StatusCode.Unavailable, join.StatusCode);
+            // The team's state could not even be sent: the answer says nothing was saved, not that it may have been.
+            Assert.StartsWith("The care records store is not reachable just now. Nothing was saved", join.Status.Detail, StringComparison.Ordinal);
             var refer = await Refused(() => app.Referrals.ReferAsync(admitRequest).ResponseAsync);
             Assert.Equal(StatusCode.Unavailable, refer.StatusCode);
         }
@@ -80,6 +82,9 @@ public sealed class OutageTests(PostgresServer postgres)
                 () => nurse.Records.AddNoteAsync(note).ResponseAsync,
                 () => nurse.Records.GetRecordAsync(new GetRecordRequest { ClientId = client.ClientId }).ResponseAsync,
                 () => nurse.Records.GetHistoryAsync(new GetHistoryRequest { ClientId = client.ClientId }).ResponseAsync,
+                // The team's state is Orleans' grain state, read as the team activates on this silo.
+                () => nurse.Teams.GetTeamAsync(new GetTeamRequest { TeamId = teamId }).ResponseAsync,
+                () => nurse.Teams.GetCaseloadAsync(new GetCaseloadRequest { TeamId = teamId }).ResponseAsync,
             })
             {
                 var refused = await Refused(call);

@@ -65,4 +65,48 @@ public sealed class StorageFaultsTests
         Assert.Equal(StorageFaults.ReadFailed, refused.Message);
         Assert.Null(refused.InnerException);
     }
+
+    [Fact]
+    public void A_grain_state_write_that_could_not_connect_or_was_refused_saved_nothing()
+    {
+        Exception[] neverSent =
+        [
+            new NpgsqlException("Failed to connect", new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionRefused)),
+            new InvalidOperationException("wrapped", Server("57P01")),
+            new NpgsqlException("The connection pool has been exhausted, either raise 'Max Pool Size' or 'Timeout'", new TimeoutException()),
+        ];
+
+        Assert.All(neverSent, e =>
+        {
+            Assert.True(StorageFaults.IsOutageAnywhere(e));
+            var failed = StorageFaults.WriteFailed(e);
+            Assert.False(failed.OutcomeUnknown);
+            Assert.Equal(StorageFaults.NotReachable, failed.Message);
+        });
+    }
+
+    [Fact]
+    public void A_grain_state_write_whose_connection_broke_midway_may_have_been_saved()
+    {
+        Exception[] midway =
+        [
+            new NpgsqlException("Exception while reading from stream", new IOException("reset")),
+            new NpgsqlException("Exception while reading from stream", new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionReset)),
+            new NpgsqlException("Exception while reading from stream", new TimeoutException()),
+        ];
+
+        Assert.All(midway, e =>
+        {
+            var failed = StorageFaults.WriteFailed(e);
+            Assert.True(failed.OutcomeUnknown);
+            Assert.Equal(StorageFaults.MayHaveBeenSaved, failed.Message);
+        });
+    }
+
+    [Fact]
+    public void A_version_conflict_or_a_refused_statement_is_not_an_outage_anywhere_inside()
+    {
+        Assert.False(StorageFaults.IsOutageAnywhere(new Orleans.Storage.InconsistentStateException("stale", "1", "2")));
+        Assert.False(StorageFaults.IsOutageAnywhere(new InvalidOperationException("wrapped", Server("23505"))));
+    }
 }
