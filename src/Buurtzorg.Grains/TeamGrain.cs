@@ -460,8 +460,8 @@ public sealed partial class TeamGrain(
             await faults.At(StepPoint.Taking, TeamId, step);
             object? result = step switch
             {
-                ReceiveReferralStep s => await Done(Client(s.Referral.ClientId).ReceiveReferral(s.Entry)),
-                OpenEpisodeStep s => await Done(Client(s.Admission.ClientId).OpenEpisode(s.Entry)),
+                ReceiveReferralStep s => await Done(RecordOf(s.Referral.ClientId).ReceiveReferral(s.Entry)),
+                OpenEpisodeStep s => await Done(RecordOf(s.Admission.ClientId).OpenEpisode(s.Entry)),
                 CloseEpisodeStep s => await RecordOf(s.ClientId).CloseEpisode(s.Entry),
                 JoinTeamStep s => await NurseOf(s.NurseId).JoinTeam(TeamId),
                 LeaveTeamStep s => await NurseOf(s.NurseId).LeaveTeam(TeamId),
