@@ -27,6 +27,15 @@ public sealed class TeamStepTests(ClusterFixture fixture)
         Reactivation,
     }
 
+    /// <summary>Each point between two writes, each way of finishing without the app.</summary>
+    public static TheoryData<StepPoint, Nudge> EveryInterruption => new()
+    {
+        { StepPoint.Taking, Nudge.Reminder },
+        { StepPoint.Taking, Nudge.Reactivation },
+        { StepPoint.Taken, Nudge.Reminder },
+        { StepPoint.Taken, Nudge.Reactivation },
+    };
+
     /// <summary>A database outage before the step, a lost answer (timeout) after it: each leaves a different half done.</summary>
     private static Exception FailureAt(StepPoint point) => point == StepPoint.Taking
         ? new StorageUnavailableException("The care records store is not reachable just now.")
@@ -86,11 +95,7 @@ public sealed class TeamStepTests(ClusterFixture fixture)
         return unavailable;
     }
 
-    [Theory]
-    [InlineData(StepPoint.Taking, Nudge.Reminder)]
-    [InlineData(StepPoint.Taking, Nudge.Reactivation)]
-    [InlineData(StepPoint.Taken, Nudge.Reminder)]
-    [InlineData(StepPoint.Taken, Nudge.Reactivation)]
+    [Theory, MemberData(nameof(EveryInterruption))]
     public async Task A_referral_interrupted_between_its_writes_reaches_the_inbox_without_the_app_and_a_retry_adds_nothing(StepPoint point, Nudge nudge)
     {
         var team = await _people.ActiveTeam();
@@ -115,11 +120,7 @@ public sealed class TeamStepTests(ClusterFixture fixture)
         Assert.Equal(1, await EntriesOf<ReferralReceived>(team, referral.ClientId));
     }
 
-    [Theory]
-    [InlineData(StepPoint.Taking, Nudge.Reminder)]
-    [InlineData(StepPoint.Taking, Nudge.Reactivation)]
-    [InlineData(StepPoint.Taken, Nudge.Reminder)]
-    [InlineData(StepPoint.Taken, Nudge.Reactivation)]
+    [Theory, MemberData(nameof(EveryInterruption))]
     public async Task An_admission_interrupted_between_its_writes_lands_on_the_caseload_without_the_app_and_a_retry_answers_the_same(StepPoint point, Nudge nudge)
     {
         var team = await _people.ActiveTeam();
@@ -146,11 +147,7 @@ public sealed class TeamStepTests(ClusterFixture fixture)
         Assert.Equal(1, await EntriesOf<EpisodeOpened>(team, referral.ClientId));
     }
 
-    [Theory]
-    [InlineData(StepPoint.Taking, Nudge.Reminder)]
-    [InlineData(StepPoint.Taking, Nudge.Reactivation)]
-    [InlineData(StepPoint.Taken, Nudge.Reminder)]
-    [InlineData(StepPoint.Taken, Nudge.Reactivation)]
+    [Theory, MemberData(nameof(EveryInterruption))]
     public async Task A_discharge_interrupted_between_its_writes_closes_the_episode_and_frees_the_place_without_the_app(StepPoint point, Nudge nudge)
     {
         var team = await _people.ActiveTeam();
@@ -200,11 +197,7 @@ public sealed class TeamStepTests(ClusterFixture fixture)
         Assert.Equal(3, (await team.Join(requestId, nurse)).Members.Count);
     }
 
-    [Theory]
-    [InlineData(StepPoint.Taking, Nudge.Reminder)]
-    [InlineData(StepPoint.Taking, Nudge.Reactivation)]
-    [InlineData(StepPoint.Taken, Nudge.Reminder)]
-    [InlineData(StepPoint.Taken, Nudge.Reactivation)]
+    [Theory, MemberData(nameof(EveryInterruption))]
     public async Task A_nurse_leaving_when_interrupted_is_released_without_the_app_and_her_clients_stay_handed_over(StepPoint point, Nudge nudge)
     {
         var team = await _people.ActiveTeam();
