@@ -11,13 +11,15 @@ namespace Buurtzorg.Durable.Tests;
 [Collection(DurableDatabase.Name)]
 public sealed class TeamStepRestartTests(PostgresServer postgres)
 {
-    /// <summary>Fails the first step any team takes, before the other grain is asked, as an outage would.</summary>
-    private sealed class FailFirstStep : IStepFaults
+    /// <summary>Once armed, fails the next step a team takes, before the other grain is asked, as an outage would.</summary>
+    private sealed class FailNextStep : IStepFaults
     {
-        private int _failed;
+        private int _armed;
+
+        public void Arm() => Interlocked.Exchange(ref _armed, 1);
 
         public ValueTask At(StepPoint point, string teamId, TeamStep step) =>
-            point == StepPoint.Taking && Interlocked.Exchange(ref _failed, 1) == 0
+            point == StepPoint.Taking && Interlocked.Exchange(ref _armed, 0) == 1
                 ? throw new StorageUnavailableException("The care records store is not reachable just now.")
                 : ValueTask.CompletedTask;
     }
@@ -29,12 +31,14 @@ public sealed class TeamStepRestartTests(PostgresServer postgres)
         var cluster = $"steps-{Guid.NewGuid():N}";
         string teamId;
         AdmitRequest admit;
-        await using (var first = await DurableSilo.Start(database, cluster, builder => builder.Services.AddSingleton<IStepFaults>(new FailFirstStep())))
+        var faults = new FailNextStep();
+        await using (var first = await DurableSilo.Start(database, cluster, builder => builder.Services.AddSingleton<IStepFaults>(faults)))
         {
             var app = first.App();
             teamId = (await app.TeamWithNurses(2)).TeamId;
             var referral = (await app.Referrals.ReferAsync(Referral(teamId))).Referral;
             admit = new AdmitRequest { RequestId = NewRequest(), TeamId = teamId, ReferralId = referral.ReferralId };
+            faults.Arm();
 
             var unavailable = await Refused(async () => await app.Referrals.AdmitAsync(admit));
 
