@@ -23,6 +23,7 @@ public static class SiloSetup
         silo.Services.AddSerializer(serializer => serializer.AddBuurtzorgDomain());
         silo.Services.TryAddSingleton(new CareClock());
         silo.Services.TryAddSingleton<IRecordJournal, InMemoryRecordJournal>();
+        silo.Services.TryAddSingleton<IStepFaults, NoStepFaults>();
         silo.Services.AddOptions<RecordReminderOptions>();
         return silo;
     }

@@ -1,8 +1,10 @@
 using System.Collections.Immutable;
 using Buurtzorg.Domain.CentralOffice;
 using Buurtzorg.Domain.Common;
+using Buurtzorg.Domain.Nurses;
 using Buurtzorg.Domain.Records;
 using Buurtzorg.Domain.Teams;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Buurtzorg.Grains;
@@ -16,6 +18,14 @@ public sealed class TeamState : GrainState<TeamState>
 
     /// <summary>What each client on the caseload last reported of its episode's care (never more than the caseload).</summary>
     [Id(3)] public ImmutableDictionary<string, ReportedCare> Care { get; set; } = ImmutableDictionary<string, ReportedCare>.Empty;
+
+    /// <summary>
+    /// The outbox: steps on other grains the team has decided and not yet finished (see <see cref="TeamStep"/>). Empty
+    /// but between a decision's writes or while another grain cannot be reached; never more than <see cref="MaxPendingSteps"/>.
+    /// </summary>
+    [Id(4)] public ImmutableList<TeamStep> Outbox { get; set; } = [];
+
+    public const int MaxPendingSteps = 100;
 }
 
 /// <summary>A client's latest report of its episode's care, and its place in the record's journal.</summary>
@@ -36,13 +46,27 @@ public sealed record DischargeNote(
     public const int MaxKept = 200;
 }
 
+/// <summary>
+/// A team: the one writer of its membership, capacity, admission and named-nurse decisions. A decision that needs a
+/// step on another grain (a referral, an admission or a discharge on the client's record; a nurse joining or leaving)
+/// is recorded together with that step in one write, the step is taken, and what came of it is recorded: done, or —
+/// when the other grain refuses — the decision undone. A step that could not be finished stays recorded and is
+/// finished without the app: before any later decision about the same client, referral or nurse, on the first call
+/// after the team activates, and by the team's reminder.
+/// </summary>
 [GrainType("buurtzorg.team")]
-public sealed class TeamGrain(
+public sealed partial class TeamGrain(
     [PersistentState("team", BuurtzorgStorage.Name)] IPersistentState<TeamState> state,
     Security.CallerSeal seal,
     CareClock clock,
-    IOptions<CentralOfficeOptions> options) : Grain, ITeamGrain, IIncomingGrainCallFilter
+    IOptions<CentralOfficeOptions> options,
+    IOptions<RecordReminderOptions> reminders,
+    IStepFaults faults,
+    ILogger<TeamGrain> logger) : Grain, ITeamGrain, IIncomingGrainCallFilter, IRemindable
 {
+    /// <summary>The reminder that finishes pending steps; set while any may be pending.</summary>
+    public const string StepReminder = "team-steps";
+
     private FiguresPublisher? _figures;
     private IGrainTimer? _careWrite;
     private bool _careUnwritten;
@@ -76,10 +100,15 @@ public sealed class TeamGrain(
 
     public async Task<Team> Close(string requestId)
     {
-        var closed = await Change(requestId, team => team.Close());
-        // Released after the decision is recorded, and again on every retry, so an interrupted close converges.
-        await Task.WhenAll(closed.Members.Select(m => GrainFactory.GetGrain<INurseGrain>(m.NurseId).LeaveTeam(TeamId)));
-        return closed;
+        // A team closes with nothing half-done: every pending step is finished (or undone) first.
+        await FinishFirst(_ => true);
+        var team = Current;
+        if (state.State.Requests.Contains(requestId)) return team;
+        var closed = team.Close();
+        // Each member is released to join another team: recorded with the closing, so each is told even if this call
+        // goes no further.
+        if (closed != team) await Decide([.. closed.Members.Select(m => new LeaveTeamStep(m.NurseId))], requestId, closed);
+        return Current;
     }
 
     public Task<Team> Get() => Task.FromResult(Current);
@@ -88,25 +117,22 @@ public sealed class TeamGrain(
 
     public async Task<Team> Join(string requestId, string nurseId)
     {
-        var team = Current;
-        if (state.State.Requests.Contains(requestId)) return team;
-        if (team.Status == TeamStatus.Closed) throw CareRuleException.Precondition("The team is closed.", "TEAM_CLOSED");
-        var nurse = GrainFactory.GetGrain<INurseGrain>(nurseId);
-        // The nurse grain arbitrates "one team at a time"; the team records the member after.
-        var profile = await nurse.JoinTeam(TeamId);
-        var member = team.Member(nurseId) ?? new TeamMember(profile.Id, profile.DisplayName, profile.Role, profile.HoursPerWeek, profile.Skills, Now, []);
-        var joined = team.Join(member);
-        await Save(requestId, joined);
-        return joined;
+        if (state.State.Requests.Contains(requestId)) return Current;
+        await FinishFirst(step => step.Concerns(nurseId));
+        if (state.State.Requests.Contains(requestId)) return Current; // this same join, finished just now
+        if (Current.Status == TeamStatus.Closed) throw CareRuleException.Precondition("The team is closed.", "TEAM_CLOSED");
+        // The nurse grain arbitrates "one team at a time"; the team lists the member once it has agreed.
+        await Decide([new JoinTeamStep(requestId, nurseId, Now)]);
+        return Current;
     }
 
     public async Task<(Team Team, Departure Departure)> Leave(string requestId, string nurseId)
     {
+        await FinishFirst(step => step.Concerns(nurseId));
         var (team, departure) = Current.Leave(nurseId, requestId, Now);
-        if (team != Current) await Save(requestId, team);
-        // Told after the decision is recorded; a retry with the same request id tells it again.
-        await GrainFactory.GetGrain<INurseGrain>(nurseId).LeaveTeam(TeamId);
-        return (team, departure);
+        // The nurse's grain is told in a step recorded with the decision, so she is told even if this call goes no further.
+        if (team != Current) await Decide([new LeaveTeamStep(nurseId)], requestId, team);
+        return (Current, departure);
     }
 
     public async Task<(Team Team, IReadOnlyList<Handover> Handovers)> StartLeave(string requestId, string nurseId, LeavePeriod period)
@@ -122,18 +148,18 @@ public sealed class TeamGrain(
 
     public async Task<Referral> Refer(string requestId, ReferCommand command)
     {
-        var team = Current;
-        team.EnsureActive();
+        Current.EnsureActive();
         var referralId = Ids.Derive("ref", requestId);
-        if (team.Referral(referralId) is { } known) return known;
+        await FinishFirst(step => step.Concerns(referralId)); // this same referral, still on its way in
+        if (Current.Referral(referralId) is { } known) return known;
 
         var needs = command.Needs.ToImmutableSortedSet();
         var clientId = await GrainFactory.GetGrain<INhsIndexGrain>(NhsIndexGrain.BucketOf(command.NhsNumber)).Resolve(command.NhsNumber);
         var referral = new Referral(referralId, clientId, command.Source, needs, command.Details.Postcode.Sector, Now, ReferralStatus.Waiting, null, null);
-        var referred = team.Refer(referral);
-        await GrainFactory.GetGrain<IClientGrain>(clientId).ReceiveReferral(new ReferralReceived(
-            Ids.Derive("rr", referralId), Now, command.RecordedBy, referralId, TeamId, command.Source, command.Details, needs, command.NhsNumber));
-        await Save(requestId, referred);
+        Projected().Refer(referral); // the inbox's rules, counting referrals still on their way in
+        // The record takes the details (it may refuse them); the referral joins the inbox once it has.
+        await Decide([new ReceiveReferralStep(referral, new ReferralReceived(
+            Ids.Derive("rr", referralId), Now, command.RecordedBy, referralId, TeamId, command.Source, command.Details, needs, command.NhsNumber))]);
         return referral;
     }
 
@@ -142,35 +168,53 @@ public sealed class TeamGrain(
 
     public async Task<CaseloadEntry> Admit(string requestId, string referralId, string? namedNurseId, string? backupNurseId)
     {
-        var (team, entry) = Current.Admit(referralId, Now, namedNurseId, backupNurseId);
+        // A step still pending about this referral or its client (this same admission, a discharge) is finished first.
+        await FinishFirst(step => step.Concerns(referralId));
+        if (Current.Referral(referralId) is { } known) await FinishFirst(step => step.Concerns(known.ClientId));
+        // Decided against the team as it will be once the admissions under way land, so capacity holds.
+        var basis = Projected();
+        var (team, entry) = basis.Admit(referralId, Now, namedNurseId, backupNurseId);
+        if (ReferenceEquals(team, basis)) return entry; // admitted before: a retry answers the same
         var referral = team.Referral(referralId)!;
-        // The record says whether the client is on another team's caseload; it opens the episode atomically.
-        await GrainFactory.GetGrain<IClientGrain>(entry.ClientId).OpenEpisode(
-            new EpisodeOpened(Ids.Derive("adm", referralId), entry.AdmittedAt, TeamId, EpisodeId(referralId), TeamId, referralId, referral.Source, entry.Needs));
-        if (team != Current) await Save(requestId, team);
-        return entry;
+        // The record says whether the client is on another team's caseload and opens the episode atomically; the
+        // client joins the caseload once it has.
+        await Decide([new OpenEpisodeStep(requestId, entry, new EpisodeOpened(Ids.Derive("adm", referralId), entry.AdmittedAt,
+            TeamId, EpisodeId(referralId), TeamId, referralId, referral.Source, entry.Needs))]);
+        return Current.CaseloadOf(entry.ClientId) ?? entry;
     }
 
-    public Task<Referral> Decline(string requestId, string referralId, DeclineReason reason) =>
-        ChangeAndSelect(requestId, team => team.Decline(referralId, reason, Now), team => team.Referral(referralId)!);
+    public async Task<Referral> Decline(string requestId, string referralId, DeclineReason reason)
+    {
+        // An admission under way is finished (and the decline then refused) or undone first: a declined referral never
+        // leaves the client with an episode that no caseload shows.
+        await FinishFirst(step => step.Concerns(referralId));
+        return await ChangeAndSelect(requestId, team => team.Decline(referralId, reason, Now), team => team.Referral(referralId)!);
+    }
 
     public async Task<DateTimeOffset> Discharge(string requestId, DischargeCommand command)
     {
-        if (state.State.Discharges.Find(d => d.RequestId == requestId && d.ClientId == command.ClientId) is { } done) return done.At;
+        if (DischargeNoteOf(requestId, command.ClientId) is { } done) return done.At;
+        await FinishFirst(step => step.Concerns(command.ClientId));
+        if (DischargeNoteOf(requestId, command.ClientId) is { } finished) return finished.At; // this same discharge
         var entry = Current.CaseloadOf(command.ClientId)
             ?? throw CareRuleException.Precondition("The client is not on this team's caseload, so there is nothing to discharge.", "NOT_ON_CASELOAD");
-        var (team, _) = Current.Discharge(command.ClientId);
         var at = Now;
-        // The record validates the final ratings and closes the episode first; a retry finds it closed and goes on.
-        var outcome = await GrainFactory.GetGrain<IClientGrain>(command.ClientId).CloseEpisode(new EpisodeClosed(
+        // The record validates the final ratings and closes the episode (or refuses); the client leaves the caseload
+        // once it has.
+        await Decide([new CloseEpisodeStep(requestId, command.ClientId, new EpisodeClosed(
             Ids.Derive("dis", requestId), at, command.RecordedBy, EpisodeId(entry.ReferralId), command.Reason, command.Summary,
-            command.FinalRatings.Select(r => new ProblemRating(r.ProblemId, r.Rating)).ToImmutableList()));
-        await Save(requestId, team, new DischargeNote(command.ClientId, requestId, at, outcome));
+            command.FinalRatings.Select(r => new ProblemRating(r.ProblemId, r.Rating)).ToImmutableList()))]);
         return at;
     }
 
-    public Task<CaseloadEntry> Reassign(string requestId, string clientId, string namedNurseId, string? backupNurseId) =>
-        ChangeAndSelect(requestId, team => team.Reassign(clientId, namedNurseId, backupNurseId, Now), team => team.CaseloadOf(clientId)!);
+    private DischargeNote? DischargeNoteOf(string requestId, string clientId) =>
+        state.State.Discharges.Find(d => d.RequestId == requestId && d.ClientId == clientId);
+
+    public async Task<CaseloadEntry> Reassign(string requestId, string clientId, string namedNurseId, string? backupNurseId)
+    {
+        await FinishFirst(step => step.Concerns(clientId));
+        return await ChangeAndSelect(requestId, team => team.Reassign(clientId, namedNurseId, backupNurseId, Now), team => team.CaseloadOf(clientId)!);
+    }
 
     public async Task Flag(string clientId, CaseloadFlag flag, bool raised)
     {
@@ -265,9 +309,13 @@ public sealed class TeamGrain(
     /// </summary>
     async Task IIncomingGrainCallFilter.Invoke(IIncomingGrainCallContext context)
     {
-        // Once a day is enough: recording leave and a member leaving repair the assignments themselves. Never in an
-        // interleaved membership check, which may run while another call is saving.
-        if (context.InterfaceMethod?.Name != nameof(IsMember)
+        var method = context.InterfaceMethod?.Name;
+        // Steps an earlier activation left pending (it crashed, its silo went) are finished on the first call after
+        // activation. Never in an interleaved membership check, which may run while another call is saving; a
+        // reminder's tick finishes them itself.
+        if (!_stepsChecked && method is not (nameof(IsMember) or nameof(ReceiveReminder))) await FinishPending();
+        // Once a day is enough: recording leave and a member leaving repair the assignments themselves.
+        if (method != nameof(IsMember)
             && _repairedOn != Today && state.State.Team is { Status: TeamStatus.Active } team)
         {
             var (repaired, handovers) = Assignment.Repair(team, Today);
@@ -292,18 +340,24 @@ public sealed class TeamGrain(
         return select(changed);
     }
 
+    private Task Save(string? requestId, Team team, IReadOnlyList<TeamStep>? steps = null) =>
+        Write(team, requestId is null ? [] : [requestId], [], steps is null ? null : outbox => outbox.AddRange(steps));
+
     /// <summary>
-    /// Writes the team, the request id it answers and, for a discharge, its note; tidied on the way (decided referrals,
-    /// discharge notes and past leave out of their windows, care only for the caseload), so the state stays bounded.
+    /// Writes the team, the request ids it answers, discharge notes and the outbox's change; tidied on the way (decided
+    /// referrals, discharge notes and past leave out of their windows, care only for the caseload), so the state stays
+    /// bounded.
     /// </summary>
-    private async Task Save(string? requestId, Team team, DischargeNote? discharge = null)
+    private async Task Write(Team team, IReadOnlyList<string> requestIds, IReadOnlyList<DischargeNote> notes,
+        Func<ImmutableList<TeamStep>, ImmutableList<TeamStep>>? outbox)
     {
         var (now, utc) = (Now, clock.GetUtcNow());
         await state.Commit(s =>
         {
             s.Team = team.Tidy(now);
-            if (requestId is not null) s.Requests = s.Requests.Add(requestId, utc);
-            var discharges = discharge is null ? s.Discharges : s.Discharges.Add(discharge);
+            foreach (var requestId in requestIds) s.Requests = s.Requests.Add(requestId, utc);
+            if (outbox is not null) s.Outbox = outbox(s.Outbox);
+            var discharges = s.Discharges.AddRange(notes);
             discharges = discharges.RemoveAll(d => d.At < now - DischargeNote.Kept);
             s.Discharges = discharges.Count > DischargeNote.MaxKept ? discharges.RemoveRange(0, discharges.Count - DischargeNote.MaxKept) : discharges;
             var gone = s.Care.Keys.Where(c => s.Team.CaseloadOf(c) is null).ToList();
@@ -312,4 +366,211 @@ public sealed class TeamGrain(
         _careUnwritten = false; // the reports went with this write
         Figures.Changed();
     }
+
+    // ---- The outbox: steps on other grains ------------------------------------------------------------------------
+
+    private const string NothingSaved = "The care records store is not reachable just now. Nothing was saved; please try again in a moment.";
+
+    private const string Unfinished =
+        "It is recorded but could not be finished just now; it will be finished shortly without you. Send it again with the same request id to see how it ended.";
+
+    private const string EarlierUnfinished =
+        "An earlier change for this client or nurse is still being finished. Nothing was saved; please try again in a moment.";
+
+    private const string Backlog = "The team is still finishing earlier changes. Nothing was saved; please try again in a moment.";
+
+    private bool _stepsChecked;
+    private bool _reminding;
+
+    /// <summary>What came of taking a step: done (with the other grain's answer), refused, or failed (it stays pending).</summary>
+    private sealed record Outcome(TeamStep Step, object? Result = null, RuleRefusedException? Refusal = null, Exception? Failure = null);
+
+    /// <summary>
+    /// Records a decision and the steps it needs on other grains in one write, takes them, and answers as they went:
+    /// done; refused by the other grain (the decision undone, the refusal passed on as it came); or UNAVAILABLE when a
+    /// step could not be finished, which stays recorded and is finished without the app.
+    /// </summary>
+    private async Task Decide(IReadOnlyList<TeamStep> steps, string? requestId = null, Team? decided = null)
+    {
+        if (state.State.Outbox.Count + steps.Count > TeamState.MaxPendingSteps) throw new StorageUnavailableException(Backlog);
+        await Remind();
+        await Save(requestId, decided ?? Current, steps);
+        var outcomes = await Finish(steps);
+        if (outcomes.FirstOrDefault(o => o.Failure is not null) is { } failed)
+        {
+            LogUnfinished(logger, TeamId, failed.Step.ToString(), failed.Failure!.GetType().Name);
+            throw new StorageUnavailableException(Unfinished, outcomeUnknown: true);
+        }
+        if (outcomes.FirstOrDefault(o => o.Refusal is not null) is { } refused) throw refused.Refusal!;
+    }
+
+    /// <summary>Before a decision, finishes the pending steps it depends on; one that cannot be finished now stops it.</summary>
+    private async Task FinishFirst(Func<TeamStep, bool> concerns)
+    {
+        var pending = state.State.Outbox.Where(concerns).ToList();
+        if (pending.Count == 0) return;
+        if ((await Finish(pending)).Any(o => o.Failure is not null)) throw new StorageUnavailableException(EarlierUnfinished);
+    }
+
+    /// <summary>Finishes whatever is pending with no caller to answer: on the first call after activation, and by the reminder.</summary>
+    private async Task FinishPending()
+    {
+        _stepsChecked = true;
+        if (state.State.Outbox.IsEmpty) return;
+        try
+        {
+            var failed = (await Finish(state.State.Outbox)).Where(o => o.Failure is not null).ToList();
+            if (failed.Count == 0) return;
+            LogUnfinished(logger, TeamId, failed[0].Step.ToString(), failed[0].Failure!.GetType().Name);
+            await Remind();
+        }
+        catch (Exception e)
+        {
+            // The steps stay recorded: the reminder, or the next activation, tries again.
+            LogUnfinished(logger, TeamId, nameof(TeamStep), e.GetType().Name);
+        }
+    }
+
+    /// <summary>
+    /// Takes steps on their grains (together: pending steps never share a client, referral or nurse), then records in one
+    /// write what came of them: a step done takes effect and leaves the outbox; a refused one leaves it, which undoes its
+    /// decision; a failed one stays. If that write fails, every step stays, to be taken again: each is safe to repeat.
+    /// </summary>
+    private async Task<IReadOnlyList<Outcome>> Finish(IReadOnlyList<TeamStep> steps)
+    {
+        var outcomes = await Task.WhenAll(steps.Select(Take));
+        var settled = outcomes.Where(o => o.Failure is null).ToList();
+        if (settled.Count == 0) return outcomes;
+        try
+        {
+            if (settled.Find(o => o.Refusal is not null) is { } refused) await faults.At(StepPoint.Undoing, TeamId, refused.Step);
+            await Conclude(settled);
+        }
+        catch (Exception e) when (!RuleTranslationFilter.IsVersionConflict(e))
+        {
+            return [.. outcomes.Select(o => o.Failure is null ? o with { Failure = e } : o)];
+        }
+        return outcomes;
+    }
+
+    private async Task<Outcome> Take(TeamStep step)
+    {
+        try
+        {
+            await faults.At(StepPoint.Taking, TeamId, step);
+            object? result = step switch
+            {
+                ReceiveReferralStep s => await Done(RecordOf(s.Referral.ClientId).ReceiveReferral(s.Entry)),
+                OpenEpisodeStep s => await Done(RecordOf(s.Admission.ClientId).OpenEpisode(s.Entry)),
+                CloseEpisodeStep s => await RecordOf(s.ClientId).CloseEpisode(s.Entry),
+                JoinTeamStep s => await NurseOf(s.NurseId).JoinTeam(TeamId),
+                LeaveTeamStep s => await NurseOf(s.NurseId).LeaveTeam(TeamId),
+                _ => throw new InvalidOperationException($"A team step of an unknown kind: {step}."),
+            };
+            await faults.At(StepPoint.Taken, TeamId, step);
+            return new Outcome(step, result);
+        }
+        catch (RuleRefusedException refusal)
+        {
+            return new Outcome(step, Refusal: refusal);
+        }
+        catch (Exception e)
+        {
+            return new Outcome(step, Failure: e);
+        }
+
+        static async Task<object?> Done(Task step)
+        {
+            await step;
+            return null;
+        }
+    }
+
+    /// <summary>One write: each step done takes effect in the team, and every step settled (done or refused) leaves the outbox.</summary>
+    private async Task Conclude(IReadOnlyList<Outcome> settled)
+    {
+        var team = Current;
+        var (requestIds, notes) = (new List<string>(), new List<DischargeNote>());
+        foreach (var (step, result, refusal, _) in settled)
+        {
+            if (refusal is not null) continue; // undone: the decision never took effect in the team
+            switch (step)
+            {
+                case ReceiveReferralStep s:
+                    team = team.Receive(s.Referral);
+                    break;
+                case OpenEpisodeStep s:
+                    // A member it names may have left or begun leave meanwhile: the client passes on as leave hands over.
+                    team = Assignment.Repair(team.Admitted(s.Admission), Today).Team;
+                    requestIds.Add(s.RequestId);
+                    break;
+                case CloseEpisodeStep s:
+                    if (team.CaseloadOf(s.ClientId) is not null) team = team.Discharge(s.ClientId).Team;
+                    notes.Add(new DischargeNote(s.ClientId, s.RequestId, s.Entry.At, result as DischargeOutcome));
+                    requestIds.Add(s.RequestId);
+                    break;
+                case JoinTeamStep s when result is Nurse profile && team.Status != TeamStatus.Closed:
+                    team = team.Join(team.Member(s.NurseId)
+                        ?? new TeamMember(profile.Id, profile.DisplayName, profile.Role, profile.HoursPerWeek, profile.Skills, s.At, []));
+                    requestIds.Add(s.RequestId);
+                    break;
+            }
+        }
+        var done = settled.Select(o => o.Step).ToHashSet();
+        await Write(team, requestIds, notes, outbox => outbox.RemoveAll(done.Contains));
+    }
+
+    /// <summary>
+    /// The team as it will be once the referrals and admissions it has decided reach their records: decisions are taken
+    /// against it, so the inbox's bound and the caseload's capacity count them.
+    /// </summary>
+    private Team Projected() => state.State.Outbox.Aggregate(Current, (team, step) => step switch
+    {
+        ReceiveReferralStep s => team.Receive(s.Referral),
+        OpenEpisodeStep s => team.Admitted(s.Admission),
+        _ => team,
+    });
+
+    /// <summary>
+    /// Sets the team's reminder before a step is recorded, so that a step a crash leaves pending is finished even if
+    /// nobody calls the team again. Once per activation; a tick that finds nothing pending clears it.
+    /// </summary>
+    private async Task Remind()
+    {
+        if (_reminding) return;
+        try
+        {
+            var every = reminders.Value.StepRetry;
+            await this.RegisterOrUpdateReminder(StepReminder, every, every);
+            _reminding = true;
+        }
+        catch (Exception e) when (e is not RuleRefusedException)
+        {
+            LogUnfinished(logger, TeamId, StepReminder, e.GetType().Name);
+            throw new StorageUnavailableException(NothingSaved);
+        }
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != StepReminder) return;
+        await FinishPending();
+        if (!state.State.Outbox.IsEmpty) return;
+        try
+        {
+            if (await this.GetReminder(StepReminder) is { } reminder) await this.UnregisterReminder(reminder);
+            _reminding = false;
+        }
+        catch (Exception e)
+        {
+            LogUnfinished(logger, TeamId, StepReminder, e.GetType().Name); // the next tick clears it
+        }
+    }
+
+    private IClientGrain RecordOf(string clientId) => GrainFactory.GetGrain<IClientGrain>(clientId);
+
+    private INurseGrain NurseOf(string nurseId) => GrainFactory.GetGrain<INurseGrain>(nurseId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Team {TeamId}: {Step} not finished ({ExceptionType}); it stays pending and is tried again")]
+    private static partial void LogUnfinished(ILogger logger, string teamId, string step, string exceptionType);
 }

@@ -34,7 +34,11 @@ public sealed class DurableSilo : IAsyncDisposable
     public TeamApp App() => new(Channel, caller =>
         Services.GetRequiredService<TokenIssuer>().Mint(caller.Subject, caller.Role, caller.TeamId, TimeSpan.FromHours(1)));
 
-    public static async Task<DurableSilo> Start(string connectionString, string clusterId, params string[] extra)
+    public static Task<DurableSilo> Start(string connectionString, string clusterId, params string[] extra) =>
+        Start(connectionString, clusterId, configure: null, extra);
+
+    /// <summary>A silo whose services a test adds to (a fault seam, say) before it starts.</summary>
+    public static async Task<DurableSilo> Start(string connectionString, string clusterId, Action<WebApplicationBuilder>? configure, params string[] extra)
     {
         var app = SiloHost.Build(
         [
@@ -46,7 +50,7 @@ public sealed class DurableSilo : IAsyncDisposable
             "--Logging:LogLevel:Default", "Warning",
             .. TestKeys.Arguments,
             .. extra,
-        ]);
+        ], configure);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new DurableSilo(app, address);

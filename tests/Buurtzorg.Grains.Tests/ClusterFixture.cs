@@ -15,6 +15,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         .ConfigureSilo((_, silo) =>
         {
             silo.Services.AddSingleton(Seal);
+            silo.Services.AddSingleton<IStepFaults>(Faults);
             // Stored in Orleans' binary format, as the durable silo stores it (the memory default is JSON).
             silo.AddMemoryGrainStorage(BuurtzorgStorage.Name, options => options.Configure<Orleans.Serialization.Serializer>((o, serializer) =>
                     o.GrainStorageSerializer = new Orleans.Storage.OrleansGrainStorageSerializer(serializer)))
@@ -28,6 +29,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     public static readonly CallerSeal Seal = new(Enumerable.Repeat((byte)7, 32).ToArray());
 
     public IGrainFactory Grains => Cluster.Client;
+
+    /// <summary>Fails a team's cross-grain step where a test asks (registered in every silo in place of the no-op).</summary>
+    public static readonly FailOnce Faults = new();
 
     private static readonly AsyncLocal<Caller?> Acting = new();
 

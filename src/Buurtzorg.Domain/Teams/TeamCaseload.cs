@@ -51,6 +51,26 @@ public sealed partial record Team
     }
 
     /// <summary>
+    /// A referral the team took in (<see cref="Refer"/>) joins its inbox once the client's record holds it. Never refused:
+    /// the record has it already, so the team must show it; the same team when it is there.
+    /// </summary>
+    public Team Receive(Referral referral) =>
+        Referral(referral.ReferralId) is not null ? this : this with { Referrals = Referrals.Add(referral) };
+
+    /// <summary>
+    /// An admission the team decided (<see cref="Admit"/>) takes effect once the client's record has opened the episode.
+    /// Never refused: the record has the client on this caseload, so the team must show them; the same team when it does.
+    /// </summary>
+    public Team Admitted(CaseloadEntry entry)
+    {
+        if (CaseloadOf(entry.ClientId) is not null) return this;
+        var referrals = Referral(entry.ReferralId) is { Status: not ReferralStatus.Admitted } referral
+            ? Referrals.Replace(referral, referral with { Status = ReferralStatus.Admitted, DeclineReason = null, DecidedAt = entry.AdmittedAt })
+            : Referrals;
+        return this with { Caseload = Caseload.Add(entry), Referrals = referrals };
+    }
+
+    /// <summary>
     /// Would the referral be admitted now, and with whom? Checks, in order: a health need, the footprint, capacity,
     /// and members to name. Whether the client is on another team's caseload is the client record's to say.
     /// </summary>
