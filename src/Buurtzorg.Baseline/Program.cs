@@ -2,6 +2,7 @@ using Buurtzorg.Api;
 using Buurtzorg.Baseline;
 using Buurtzorg.Grains;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 
 // dotnet Buurtzorg.Baseline.dll --urls http://127.0.0.1:5096 --postgres "<connection string>" [--Security:Jwt:... as the silo]
@@ -21,7 +22,8 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(li
 builder.Services.AddSingleton(new NpgsqlDataSourceBuilder(connectionString) { Name = "baseline" }.Build());
 builder.Services.AddSingleton(new CareClock(CareClock.Zone(builder.Configuration["CareClock:TimeZone"] ?? CareClock.DefaultTimeZone)));
 builder.Services.AddBuurtzorgCallChecks(builder.Configuration);
-builder.Services.AddGrpcHealthChecks();
+// Serving once started, as the silo's check answers once it is active (with no check at all the answer is UNKNOWN).
+builder.Services.AddGrpcHealthChecks().AddCheck("baseline", () => HealthCheckResult.Healthy());
 
 var app = builder.Build();
 await BaselineSchema.Create(app.Services.GetRequiredService<NpgsqlDataSource>());
