@@ -98,8 +98,9 @@ public sealed class PostgresRecordJournal(NpgsqlDataSource database, GroupCommit
             if (e.ConstraintName == DuplicateEntryId) throw new JournalDuplicateException(clientId, entry.EntryId);
             throw new JournalConflictException(clientId, seq);
         }
-        // Off the caller's path: the present is serialised on the thread pool (it is immutable), not in the grain's turn.
-        if (seq % SnapshotEvery == 0) _ = Task.Run(() => WriteSnapshot(clientId, seq, after));
+        // Off the caller's path: the present is serialised on the thread pool (it is immutable), not in the grain's turn;
+        // the caller's cancellation does not reach it (the entry is committed, its snapshot is a cache).
+        if (seq % SnapshotEvery == 0) _ = Task.Run(() => WriteSnapshot(clientId, seq, after), CancellationToken.None);
     }
 
     public Task<RecordEntry?> Find(string clientId, string entryId, CancellationToken cancellationToken = default) =>
