@@ -25,6 +25,18 @@ public static class ApiRegistration
     /// </summary>
     public static IServiceCollection AddBuurtzorgApi(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddBuurtzorgCallChecks(configuration);
+        services.AddGrpcReflection();
+        return services;
+    }
+
+    /// <summary>
+    /// What every call passes before a service runs — the bearer token, the request's size, the access rules, and the
+    /// one mapping of failures to statuses — for any host that serves the protos (the silo; the conventional baseline
+    /// it is measured against checks callers exactly the same way).
+    /// </summary>
+    public static IServiceCollection AddBuurtzorgCallChecks(this IServiceCollection services, IConfiguration configuration)
+    {
         var keys = SigningKeys.From(configuration);
         services.AddSingleton(keys);
         services.AddSingleton<TokenIssuer>();
@@ -56,7 +68,6 @@ public static class ApiRegistration
             options.MaxReceiveMessageSize = TransportLimitBytes;
             options.EnableDetailedErrors = false;
         });
-        services.AddGrpcReflection();
         return services;
     }
 

@@ -42,6 +42,8 @@ string? Option(string name) => Array.IndexOf(args, name) is var at and >= 0 && a
 var clustered = command == "cluster";
 if (clustered) command = args.ElementAtOrDefault(1);
 
+if (command == "baseline") return await Buurtzorg.Simulator.Baseline.BaselineCommand.Run(args, Console.Out, Console.Error);
+
 if (command is not ("visits" or "reads" or "organisation-day" or "history" or "record-open" or "bytes") || (clustered && command == "history")
     || (!clustered && command == "bytes") || (clustered && Option("--postgres") is null))
 {

@@ -20,7 +20,7 @@ public sealed class ClusterSmokeTests(PostgresServer postgres) : IClassFixture<P
         var database = await postgres.CreateDatabaseAsync("cluster");
         var tokens = new TokenIssuer(SigningKeys.From(new ConfigurationBuilder().AddCommandLine(TestKeys.Arguments).Build()));
 
-        await using var cluster = await SiloCluster.Start(2, SiloAssembly(), database, TestKeys.Arguments, TextWriter.Null, TimeSpan.FromMinutes(1));
+        await using var cluster = await SiloCluster.Start(2, BuiltAssemblies.Of("Buurtzorg.Silo"), database, TestKeys.Arguments, TextWriter.Null, TimeSpan.FromMinutes(1));
         using var channel = new RoundRobinChannel(cluster.GrpcTargets);
         using var messaging = new SiloMessaging(cluster.MetricsEndpoints, tokens);
 
@@ -44,19 +44,5 @@ public sealed class ClusterSmokeTests(PostgresServer postgres) : IClassFixture<P
             // Half the calls reach the silo without the client's grain: the silos sent each other messages.
             Assert.True(row.Sent.Bytes > 0 && row.Sent.Requests > 0, $"{row.Operation}: no silo-to-silo traffic read.\n{cluster.Diagnostics()}");
         });
-    }
-
-    /// <summary>The silo as built beside this test (its project is referenced), in the same configuration.</summary>
-    private static string SiloAssembly()
-    {
-        var here = AppContext.BaseDirectory; // tests/Buurtzorg.Simulator.Tests/bin/<configuration>/<framework>/
-        var framework = new DirectoryInfo(here).Name;
-        var configuration = new DirectoryInfo(here).Parent!.Name;
-        for (var directory = new DirectoryInfo(here); directory is not null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, "src", "Buurtzorg.Silo", "bin", configuration, framework, "Buurtzorg.Silo.dll");
-            if (File.Exists(candidate)) return candidate;
-        }
-        throw new FileNotFoundException("The silo's build was not found beside the repository's tests.");
     }
 }

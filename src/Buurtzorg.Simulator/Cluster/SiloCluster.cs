@@ -63,14 +63,17 @@ public sealed class SiloCluster : IAsyncDisposable
     }
 
     /// <summary>Where the silo was built in Release, found from the simulator's own build directory up to the repository.</summary>
-    public static string DefaultSiloAssembly()
+    public static string DefaultSiloAssembly() => ReleaseBuildOf("Buurtzorg.Silo");
+
+    /// <summary>Where a project of <c>src/</c> was built in Release, found from the simulator's own build directory up.</summary>
+    public static string ReleaseBuildOf(string project)
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
-            var candidate = Path.Combine(directory.FullName, "src", "Buurtzorg.Silo", "bin", "Release", "net10.0", "Buurtzorg.Silo.dll");
+            var candidate = Path.Combine(directory.FullName, "src", project, "bin", "Release", "net10.0", $"{project}.dll");
             if (File.Exists(candidate)) return candidate;
         }
-        return Path.Combine("src", "Buurtzorg.Silo", "bin", "Release", "net10.0", "Buurtzorg.Silo.dll");
+        return Path.Combine("src", project, "bin", "Release", "net10.0", $"{project}.dll");
     }
 
     private async Task UntilActive(string postgres, TimeSpan patience)
@@ -100,26 +103,29 @@ public sealed class SiloCluster : IAsyncDisposable
     private async Task UntilServing(TimeSpan patience)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(patience.TotalSeconds * Stopwatch.Frequency);
-        foreach (var silo in _silos)
+        foreach (var silo in _silos) await UntilServing(silo, deadline, patience, ThrowIfAnyExited, Diagnostics);
+    }
+
+    /// <summary>Waits until <paramref name="process"/> answers the gRPC health check as serving, or the deadline passes.</summary>
+    public static async Task UntilServing(SiloProcess process, long deadline, TimeSpan patience, Action throwIfExited, Func<string> diagnostics)
+    {
+        using var channel = GrpcChannel.ForAddress(process.Grpc);
+        var health = new Health.HealthClient(channel);
+        while (true)
         {
-            using var channel = GrpcChannel.ForAddress(silo.Grpc);
-            var health = new Health.HealthClient(channel);
-            while (true)
+            throwIfExited();
+            try
             {
-                ThrowIfAnyExited();
-                try
-                {
-                    var answer = await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(5));
-                    if (answer.Status == HealthCheckResponse.Types.ServingStatus.Serving) break;
-                }
-                catch (Grpc.Core.RpcException)
-                {
-                    // Kestrel is not listening yet.
-                }
-                if (Stopwatch.GetTimestamp() > deadline)
-                    throw new TimeoutException($"{silo.Name} did not serve gRPC within {patience.TotalSeconds:0} s.\n{Diagnostics()}");
-                await Task.Delay(250);
+                var answer = await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(5));
+                if (answer.Status == HealthCheckResponse.Types.ServingStatus.Serving) return;
             }
+            catch (Grpc.Core.RpcException)
+            {
+                // Kestrel is not listening yet.
+            }
+            if (Stopwatch.GetTimestamp() > deadline)
+                throw new TimeoutException($"{process.Name} did not serve gRPC within {patience.TotalSeconds:0} s.\n{diagnostics()}");
+            await Task.Delay(250);
         }
     }
 
@@ -172,13 +178,6 @@ public sealed class SiloProcess : IDisposable
     {
         var (grpcPort, webPort, siloPort, gatewayPort) = (FreePort(), FreePort(), FreePort(), FreePort());
         string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = Path.GetDirectoryName(Path.GetFullPath(siloAssembly))!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
         string[] arguments =
         [
             Path.GetFullPath(siloAssembly),
@@ -192,10 +191,25 @@ public sealed class SiloProcess : IDisposable
             "--postgres", postgres,
             .. siloArguments,
         ];
+        return Launch(name, siloAssembly, new Uri($"http://127.0.0.1:{Port(grpcPort)}"), new Uri($"http://127.0.0.1:{Port(webPort)}/metrics"), arguments);
+    }
+
+    /// <summary>
+    /// Starts <c>dotnet</c> with <paramref name="arguments"/> (the assembly first) in the assembly's directory: a silo,
+    /// or another service the simulator measures beside one (the conventional baseline), serving gRPC at <paramref name="grpc"/>.
+    /// </summary>
+    public static SiloProcess Launch(string name, string assembly, Uri grpc, Uri metrics, IEnumerable<string> arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(Path.GetFullPath(assembly))!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         var process = new Process { StartInfo = start };
-        var silo = new SiloProcess(name, process,
-            new Uri($"http://127.0.0.1:{Port(grpcPort)}"), new Uri($"http://127.0.0.1:{Port(webPort)}/metrics"));
+        var silo = new SiloProcess(name, process, grpc, metrics);
         process.OutputDataReceived += (_, line) => silo.Keep(line.Data);
         process.ErrorDataReceived += (_, line) => silo.Keep(line.Data);
         process.Start();
@@ -234,7 +248,7 @@ public sealed class SiloProcess : IDisposable
 
     public void Dispose() => _process.Dispose();
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

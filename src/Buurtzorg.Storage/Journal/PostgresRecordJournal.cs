@@ -98,7 +98,9 @@ public sealed class PostgresRecordJournal(NpgsqlDataSource database, GroupCommit
             if (e.ConstraintName == DuplicateEntryId) throw new JournalDuplicateException(clientId, entry.EntryId);
             throw new JournalConflictException(clientId, seq);
         }
-        if (seq % SnapshotEvery == 0) _ = WriteSnapshot(clientId, seq, after);
+        // Off the caller's path: the present is serialised on the thread pool (it is immutable), not in the grain's turn;
+        // the caller's cancellation does not reach it (the entry is committed, its snapshot is a cache).
+        if (seq % SnapshotEvery == 0) _ = Task.Run(() => WriteSnapshot(clientId, seq, after), CancellationToken.None);
     }
 
     public Task<RecordEntry?> Find(string clientId, string entryId, CancellationToken cancellationToken = default) =>
@@ -155,7 +157,11 @@ public sealed class PostgresRecordJournal(NpgsqlDataSource database, GroupCommit
         return HistoryPage.Of(entries, corrections, next);
     }
 
-    /// <summary>Stores the record's present as its snapshot, unless a newer one is there; a failure only leaves the older one.</summary>
+    /// <summary>
+    /// Stores the record's present as its snapshot, unless a newer one is there; a failure only leaves the older one.
+    /// In a transaction of its own, never in a group commit: callers' rows would wait for the snapshot's tens of
+    /// kilobytes to be parsed, compressed and written before their own commit.
+    /// </summary>
     private async Task WriteSnapshot(string clientId, long seq, CareRecord record)
     {
         var json = Snapshot(record);
@@ -169,7 +175,7 @@ public sealed class PostgresRecordJournal(NpgsqlDataSource database, GroupCommit
         }
         try
         {
-            await (commits is null ? GroupCommit.Alone(database, Add) : commits.Execute(Add));
+            await GroupCommit.Alone(database, Add);
         }
         catch (Exception e) when (e is StorageUnavailableException or NpgsqlException or ObjectDisposedException or InvalidOperationException)
         {
