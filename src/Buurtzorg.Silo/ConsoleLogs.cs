@@ -17,6 +17,9 @@ public static class ConsoleLogs
     {
         var options = builder.Configuration.GetSection("Logging:Console:FormatterOptions");
         var singleLine = options["SingleLine"] is null;
+        // Named, never left unset: with no formatter name the console logger copies its own obsolete settings over the
+        // formatter's, timestamps and all.
+        builder.Services.Configure<ConsoleLoggerOptions>(o => o.FormatterName ??= ConsoleFormatterNames.Simple);
         builder.Services.Configure<SimpleConsoleFormatterOptions>(o =>
         {
             o.TimestampFormat ??= TimestampFormat + " ";

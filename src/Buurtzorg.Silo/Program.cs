@@ -13,7 +13,16 @@ switch (args.FirstOrDefault())
 
 var demo = args.Contains("--demo");
 var app = SiloHost.Build(args.Where(a => a != "--demo").ToArray());
-await app.StartAsync();
+try
+{
+    await app.StartAsync();
+}
+catch (OperationCanceledException) when (app.Lifetime.ApplicationStopping.IsCancellationRequested)
+{
+    // Stopped (SIGTERM) while still waiting for the database: nothing had started, so nothing is left to drain.
+    await app.StopAsync();
+    return 0;
+}
 
 StartupBanner.Write(app);
 if (demo)
