@@ -103,6 +103,9 @@ public static class SiloHost
             else
             {
                 silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, serviceId));
+                // Failure detection (probe timeout, missed probes, votes...): Orleans' defaults unless Orleans:Membership
+                // says otherwise (docs/OPERATIONS.md, "Failure detection").
+                silo.Configure<ClusterMembershipOptions>(orleans.GetSection("Membership"));
                 if (podName is not null) silo.Configure<SiloOptions>(o => o.SiloName = podName);
                 // Advertise the pod's own address (never a Service's), and listen on every address of the pod.
                 var advertised = IPAddress.Parse(podIp ?? orleans.GetValue("AdvertisedAddress", "127.0.0.1")!);

@@ -24,6 +24,13 @@ public static class PostgresPool
     public const int LeastMaxPoolSize = 5;
 
     /// <summary>
+    /// Connections a deployment keeps free of silos when it sizes PostgreSQL's <c>max_connections</c>: the server's own
+    /// <c>superuser_reserved_connections</c> (3 by default), the migration Job (1), and room for an operator's psql, a
+    /// backup and monitoring (6). docs/OPERATIONS.md, "Connections", has the arithmetic.
+    /// </summary>
+    public const int ReservedConnections = 10;
+
+    /// <summary>
     /// The pool size: <paramref name="configured"/> when given, else the connection string's own
     /// <c>Maximum Pool Size</c> when it names one, else <see cref="DefaultMaxPoolSize"/>.
     /// </summary>
