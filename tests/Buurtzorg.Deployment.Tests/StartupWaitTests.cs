@@ -34,7 +34,7 @@ public sealed class StartupWaitTests(PublishedHost published, PostgresServer pos
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
 
         // It tries, says so, and tries again: three attempts seen, and the process still there after them.
-        Assert.True(await Eventually(() => Attempts(process) >= 3, Patience, process), $"no three attempts to reach the database.\n{process.Output}");
+        Assert.True(await Pod.Eventually(() => Task.FromResult(Attempts(process) >= 3), Patience, process), $"no three attempts to reach the database.\n{process.Output}");
         Assert.False(process.HasExited, process.Output);
         Assert.Equal(HttpStatusCode.OK, await pod.Probe(http, SiloProbes.LivenessPath));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, await pod.Probe(http, SiloProbes.ReadinessPath));
@@ -71,7 +71,7 @@ public sealed class StartupWaitTests(PublishedHost published, PostgresServer pos
         {
             var pod = new Pod("buurtzorg-silo-s", "127.0.0.5");
             await using var process = pod.Start(published, database, $"stop-{Guid.NewGuid():N}");
-            Assert.True(await Eventually(() => Attempts(process) >= 1, Patience, process), $"no attempt to reach the database.\n{process.Output}");
+            Assert.True(await Pod.Eventually(() => Task.FromResult(Attempts(process) >= 1), Patience, process), $"no attempt to reach the database.\n{process.Output}");
 
             await process.TerminateAsync();
 
@@ -90,16 +90,5 @@ public sealed class StartupWaitTests(PublishedHost published, PostgresServer pos
     {
         using var entry = JsonDocument.Parse(line);
         return entry.RootElement.GetProperty("Timestamp").GetString()!;
-    }
-
-    private static async Task<bool> Eventually(Func<bool> condition, TimeSpan timeout, HostProcess process)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline && !process.HasExited)
-        {
-            if (condition()) return true;
-            await Task.Delay(100);
-        }
-        return condition();
     }
 }

@@ -86,12 +86,16 @@ public sealed class Pod(string name, string ip)
         (await new Health.HealthClient(Channel).CheckAsync(new HealthCheckRequest { Service = service }, deadline: DateTime.UtcNow.AddSeconds(5))).Status;
 
     /// <summary>Polls every 100 ms until the probe answers <paramref name="expected"/>; false at the timeout or if the process ends.</summary>
-    public static async Task<bool> Until(Func<Task<HttpStatusCode?>> probe, HttpStatusCode expected, TimeSpan timeout, HostProcess process)
+    public static Task<bool> Until(Func<Task<HttpStatusCode?>> probe, HttpStatusCode expected, TimeSpan timeout, HostProcess process) =>
+        Eventually(async () => await probe() == expected, timeout, process);
+
+    /// <summary>Polls every 100 ms until <paramref name="condition"/> holds; false at the timeout or if the process ends.</summary>
+    public static async Task<bool> Eventually(Func<Task<bool>> condition, TimeSpan timeout, HostProcess process)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline && !process.HasExited)
         {
-            if (await probe() == expected) return true;
+            if (await condition()) return true;
             await Task.Delay(100);
         }
         return false;
