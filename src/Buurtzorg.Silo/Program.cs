@@ -19,8 +19,8 @@ try
 }
 catch (OperationCanceledException) when (app.Lifetime.ApplicationStopping.IsCancellationRequested)
 {
-    // Stopped (SIGTERM) while still waiting for the database: nothing had started, so nothing is left to drain.
-    await app.StopAsync();
+    // Stopped (SIGTERM) while still waiting for the database: the silo never started, so nothing is left to drain
+    // (and Orleans refuses to stop a silo that never ran).
     return 0;
 }
 

@@ -40,7 +40,8 @@ public sealed class PodTests(PublishedHost published, PostgresServer postgres, I
         foreach (var (pod, process) in new[] { (a, processA), (b, processB) })
         {
             Assert.True(await Pod.Until(() => pod.Probe(http, "/health/startup"), HttpStatusCode.OK, StartupPatience, process), $"{pod.Name} did not start.\n{diagnostics()}");
-            Assert.Equal(HttpStatusCode.OK, await pod.Probe(http, "/health/ready"));
+            // Ready once the whole host has started, a moment after the silo joined.
+            Assert.True(await Pod.Until(() => pod.Probe(http, "/health/ready"), HttpStatusCode.OK, StartupPatience, process), $"{pod.Name} did not turn ready.\n{diagnostics()}");
             Assert.Equal(HttpStatusCode.OK, await pod.Probe(http, "/health/live"));
             Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, await pod.GrpcHealth("readiness"));
         }
