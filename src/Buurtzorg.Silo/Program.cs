@@ -1,4 +1,3 @@
-using Buurtzorg.Api.Security;
 using Buurtzorg.Silo;
 using Buurtzorg.Storage;
 
@@ -14,23 +13,21 @@ switch (args.FirstOrDefault())
 
 var demo = args.Contains("--demo");
 var app = SiloHost.Build(args.Where(a => a != "--demo").ToArray());
-await app.StartAsync();
-
-Console.WriteLine($"Buurtzorg.Grains is serving gRPC at {string.Join(", ", app.Urls)}.");
-Console.WriteLine(SiloHost.IsDurable(app.Configuration)
-    ? "DURABLE MODE: membership, state, reminders and records in PostgreSQL."
-    : "EMBEDDED MODE: one silo, in-memory state. Nothing is kept after this process exits.");
-var clock = app.Services.GetRequiredService<Buurtzorg.Grains.CareClock>();
-Console.WriteLine(clock.Offset == TimeSpan.Zero
-    ? $"CARE CLOCK: {clock.LocalTimeZone.Id}, now {clock.LocalNow:yyyy-MM-dd HH:mm zzz}."
-    : $"CARE CLOCK: {clock.LocalTimeZone.Id}, started at {clock.LocalNow:yyyy-MM-dd HH:mm zzz} (not real time; runs on).");
-if (app.Services.GetRequiredService<SigningKeys>() is { IsDevelopment: true } keys)
+try
 {
-    Console.WriteLine($"SECURITY: no signing keys configured; tokens are checked against a development key ({keys.DevelopmentFile}).");
-    Console.WriteLine("          Mint one with: dotnet run --project src/Buurtzorg.Silo -- token --role nurse --team <team id> --subject <nurse id>");
+    await app.StartAsync();
 }
+catch (OperationCanceledException) when (app.Lifetime.ApplicationStopping.IsCancellationRequested)
+{
+    // Stopped (SIGTERM) while still waiting for the database: the silo never started, so nothing is left to drain
+    // (and Orleans refuses to stop a silo that never ran).
+    return 0;
+}
+
+StartupBanner.Write(app);
 if (demo)
 {
+    // A terminal-only mode: the instructions print as they are, across lines.
     var seeded = await DemoSeed.Run(app.Services);
     Console.WriteLine(seeded);
 }

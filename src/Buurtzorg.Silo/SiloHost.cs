@@ -4,6 +4,7 @@ using Buurtzorg.Grains;
 using Buurtzorg.Grains.Audit;
 using Buurtzorg.Grains.Journal;
 using Buurtzorg.Silo.CentralOffice;
+using Buurtzorg.Silo.Database;
 using Buurtzorg.Silo.Probes;
 using Buurtzorg.Storage;
 using Buurtzorg.Storage.Journal;
@@ -35,6 +36,11 @@ public static class SiloHost
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
+        builder.AddConsoleLogs();
+        // Every service starts at once, Kestrel among them: the probes answer (alive, not ready) while the silo waits
+        // for its database (Database/DatabaseStartup.cs), instead of nothing listening until the silo has joined.
+        // What must come first comes first inside the silo's own lifecycle.
+        builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
             builder.WebHost.UseUrls(DefaultUrl);
         // gRPC over HTTP/2 without TLS (h2c): team apps and tools connect with prior knowledge. Kubernetes' probes get a
@@ -65,14 +71,19 @@ public static class SiloHost
 
         if (connectionString is not null)
         {
-            var database = new NpgsqlDataSourceBuilder(connectionString) { Name = "buurtzorg" }.Build();
-            builder.Services.AddSingleton(database);
+            // One pool for everything this silo does in PostgreSQL, Orleans' providers included: its size is the most
+            // connections the silo holds (docs/OPERATIONS.md, "Connections").
+            var postgres = builder.Configuration.GetSection(PostgresOptions.Section);
+            builder.Services.Configure<PostgresOptions>(postgres);
+            var maxPoolSize = PostgresPool.MaxPoolSize(connectionString, postgres.GetValue<int?>(nameof(PostgresOptions.MaxPoolSize)));
+            builder.Services.AddSingleton(new PostgresTarget(PostgresPool.Describe(connectionString), maxPoolSize));
+            builder.Services.AddSingleton(_ => PostgresPool.Create(connectionString, maxPoolSize));
             // Journal appends and audit lines from every grain of this silo share round trips and commits.
             builder.Services.AddSingleton<GroupCommit>();
             builder.Services.AddSingleton<IRecordJournal, PostgresRecordJournal>();
             builder.Services.AddSingleton<IAuditTrail, PostgresAuditTrail>();
-            // Registered before the silo, so the schema is current before Orleans reads its queries.
-            builder.Services.AddHostedService(sp => new SchemaMigrationService(connectionString, sp.GetRequiredService<ILogger<SchemaMigrationService>>()));
+            // The silo's first step: wait for the database and migrate it, before Orleans reads its queries there.
+            builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, DatabaseStartup>();
         }
 
         // Security first: the silo's grains check callers under the seal the gRPC layer uses.
@@ -92,20 +103,23 @@ public static class SiloHost
             else
             {
                 silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, serviceId));
+                // Failure detection (probe timeout, missed probes, votes...): Orleans' defaults unless Orleans:Membership
+                // says otherwise (docs/OPERATIONS.md, "Failure detection").
+                silo.Configure<ClusterMembershipOptions>(orleans.GetSection("Membership"));
                 if (podName is not null) silo.Configure<SiloOptions>(o => o.SiloName = podName);
                 // Advertise the pod's own address (never a Service's), and listen on every address of the pod.
                 var advertised = IPAddress.Parse(podIp ?? orleans.GetValue("AdvertisedAddress", "127.0.0.1")!);
                 silo.ConfigureEndpoints(advertised, siloPort, gatewayPort, listenOnAnyHostAddress: orleans.GetValue("ListenOnAnyAddress", podIp is not null));
-                silo.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (Invariant, connectionString));
+                silo.UseAdoNetClustering(options => options.Configure<NpgsqlDataSource>((o, database) => (o.Invariant, o.DataSource) = (Invariant, database)));
                 // Grains ask for BuurtzorgStorage.Name: the fault mapping, in front of Orleans' ADO.NET provider.
                 silo.Services.AddFaultMapping(BuurtzorgStorage.Name);
-                silo.AddAdoNetGrainStorage(FaultMappingGrainStorageRegistration.InnerName(BuurtzorgStorage.Name), options => options.Configure<Serializer>((o, serializer) =>
+                silo.AddAdoNetGrainStorage(FaultMappingGrainStorageRegistration.InnerName(BuurtzorgStorage.Name), options => options.Configure<Serializer, NpgsqlDataSource>((o, serializer, database) =>
                 {
-                    (o.Invariant, o.ConnectionString) = (Invariant, connectionString);
+                    (o.Invariant, o.DataSource) = (Invariant, database);
                     // Orleans' own binary format: versioned by [Id], and the domain's records travel inside it as JSON.
                     o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
                 }));
-                silo.UseAdoNetReminderService(o => (o.Invariant, o.ConnectionString) = (Invariant, connectionString));
+                silo.UseAdoNetReminderService(options => options.Configure<NpgsqlDataSource>((o, database) => (o.Invariant, o.DataSource) = (Invariant, database)));
             }
             silo.AddBuurtzorgGrains();
             // Grain calls join the trace of the gRPC request that made them.
@@ -119,6 +133,7 @@ public static class SiloHost
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseStartupGate();
         app.MapBuurtzorgApi();
         app.MapSiloProbes();
         app.MapCentralOffice(webPort);

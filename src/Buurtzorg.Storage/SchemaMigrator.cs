@@ -36,13 +36,26 @@ public static partial class SchemaMigrator
     public static async Task<MigrationReport> ApplyAsync(string connectionString, ILogger? logger = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        // A session of its own, outside any pool, for a caller that has no data source (the migrate command, tests).
+        await using var unpooled = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false });
+        return await ApplyAsync(unpooled, logger, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Applies the migrations on one connection of <paramref name="database"/> (a silo's own pool, so migrating costs
+    /// no connection beyond it). The advisory lock is the session's: it is released before the connection goes back to
+    /// the pool, and Npgsql's reset of a returned connection (<c>DISCARD ALL</c>) would release it in any case.
+    /// </summary>
+    /// <exception cref="SchemaMigrationException">
+    /// An applied migration's checksum differs from this build's copy, or a migration failed (it is rolled back).
+    /// </exception>
+    public static async Task<MigrationReport> ApplyAsync(NpgsqlDataSource database, ILogger? logger = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(database);
         logger ??= NullLogger.Instance;
         var migrations = Migrations;
 
-        // A session of its own, outside any pool: the advisory lock belongs to it and cannot outlive it.
-        var unpooled = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString;
-        await using var connection = new NpgsqlConnection(unpooled);
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
 
         await ExecuteAsync(connection, "SELECT pg_advisory_lock(@key)", cancellationToken, AdvisoryLockKey).ConfigureAwait(false);
         try
@@ -92,7 +105,8 @@ public static partial class SchemaMigrator
         }
         catch (NpgsqlException)
         {
-            // The lock ends with the session, which closes next; never hide the exception that brought us here.
+            // The lock ends with the session (a broken connection is never pooled again) or with the reset of a pooled one;
+            // never hide the exception that brought us here.
         }
     }
 

@@ -8,16 +8,26 @@ using static Buurtzorg.Api.Tests.Infrastructure.TeamApp;
 
 namespace Buurtzorg.Api.Tests;
 
-/// <summary>No NHS number, name, date of birth, postcode or note text in any log line, at the most verbose level.</summary>
+/// <summary>
+/// No NHS number, name, date of birth, postcode or note text in any log line, at the most verbose level: neither in what
+/// a logger is handed nor in any console format (a terminal's lines, the JSON a pod writes).
+/// </summary>
 public sealed class PrivacyTests
 {
     [Fact]
     public async Task A_scripted_day_at_trace_level_logs_no_patient_data()
     {
         var logs = new CapturedLogs();
+        var console = new ConsoleFormattedLogs();
         await using var host = await ApiHost.Start(
-            [.. TestKeys.Arguments, "--Logging:LogLevel:Default", "Trace", "--Logging:LogLevel:Microsoft", "Trace", "--Logging:LogLevel:Orleans", "Trace"],
-            builder => builder.Logging.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
+            [.. TestKeys.Arguments, "--Logging:LogLevel:Default", "Trace", "--Logging:LogLevel:Microsoft", "Trace", "--Logging:LogLevel:Orleans", "Trace",
+                "--Logging:Console:FormatterOptions:IncludeScopes", "true"],
+            builder =>
+            {
+                builder.Logging.AddProvider(logs).SetMinimumLevel(LogLevel.Trace);
+                // What the console would print in each format: the readable line of a terminal, and the JSON of a pod.
+                console.AddTo(builder.Services);
+            });
         var app = host.App();
         var secrets = new List<string>();
 
@@ -85,7 +95,10 @@ public sealed class PrivacyTests
         }
 
         Assert.True(logs.Lines.Count > 100, $"only {logs.Lines.Count} log lines were captured: is trace logging on?");
-        var leaks = logs.Lines.SelectMany(line => secrets.Where(secret => line.Contains(secret, StringComparison.OrdinalIgnoreCase)).Select(secret => $"{secret} in: {line}")).Take(5).ToList();
+        Assert.Equal(["json", "simple", "systemd"], console.FormatterNames.Order());
+        Assert.All(console.FormatterNames, name => Assert.True(console.Entries.Count(e => e.Formatter == name) > 100, $"only a few {name} console entries"));
+        var lines = logs.Lines.Concat(console.Entries.Select(e => $"[{e.Formatter}] {e.Text}"));
+        var leaks = lines.SelectMany(line => secrets.Where(secret => line.Contains(secret, StringComparison.OrdinalIgnoreCase)).Select(secret => $"{secret} in: {line}")).Take(5).ToList();
         Assert.True(leaks.Count == 0, string.Join("\n\n", leaks));
     }
 }

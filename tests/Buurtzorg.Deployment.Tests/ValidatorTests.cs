@@ -63,6 +63,14 @@ public sealed class ValidatorTests(DeploymentTooling tooling) : IDisposable
     }
 
     [Fact]
+    public async Task More_silos_times_pool_than_PostgreSQL_allows_is_caught()
+    {
+        var broken = await BreakAndCheck("base/deployment.yaml", "- name: Postgres__MaxPoolSize\n              value: \"20\"", "- name: Postgres__MaxPoolSize\n              value: \"25\"");
+
+        Assert.Contains(broken, b => b.Contains("up to 13 silos × 25 connections + 10 reserved = 335, more than the max_connections of 300", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_silo_port_opened_to_every_pod_is_caught()
     {
         var broken = await BreakAndCheck("base/networkpolicy.yaml", "        - protocol: TCP\n          port: grpc", "        - protocol: TCP\n          port: silo");

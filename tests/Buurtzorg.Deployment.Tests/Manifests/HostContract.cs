@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using Buurtzorg.Api.Security;
 using Buurtzorg.Silo;
+using Buurtzorg.Silo.Database;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -32,7 +33,8 @@ public sealed record HostContract(
     IReadOnlySet<string> Paths,
     TimeSpan ShutdownTimeout,
     bool IsDurable,
-    bool UsesDevelopmentKeys)
+    bool UsesDevelopmentKeys,
+    int? MaxPoolSize)
 {
     /// <summary>The gRPC ports: every URL but the probe port's.</summary>
     public IReadOnlyList<int> GrpcPorts => [.. Urls.Select(u => BindingAddress.Parse(u).Port).Where(p => p != ProbePort).Distinct()];
@@ -70,7 +72,8 @@ public sealed record HostContract(
                 Paths: paths,
                 ShutdownTimeout: app.Services.GetRequiredService<IOptions<HostOptions>>().Value.ShutdownTimeout,
                 IsDurable: SiloHost.IsDurable(app.Configuration),
-                UsesDevelopmentKeys: app.Services.GetRequiredService<SigningKeys>().IsDevelopment);
+                UsesDevelopmentKeys: app.Services.GetRequiredService<SigningKeys>().IsDevelopment,
+                MaxPoolSize: app.Services.GetService<PostgresTarget>()?.MaxPoolSize);
         }
         finally
         {
@@ -89,5 +92,5 @@ public sealed record HostContract(
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"urls {string.Join(";", Urls)}, probes on {ProbePort}, silo {SiloPort}, gateway {GatewayPort}, paths {string.Join(" ", Paths.Order())}, shutdown {ShutdownTimeout.TotalSeconds} s");
+        $"urls {string.Join(";", Urls)}, probes on {ProbePort}, silo {SiloPort}, gateway {GatewayPort}, paths {string.Join(" ", Paths.Order())}, shutdown {ShutdownTimeout.TotalSeconds} s, pool {MaxPoolSize}");
 }

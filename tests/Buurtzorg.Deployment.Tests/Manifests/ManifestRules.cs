@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Buurtzorg.Silo.Probes;
+using Buurtzorg.Storage;
 
 namespace Buurtzorg.Deployment.Tests.Manifests;
 
@@ -52,6 +53,7 @@ public static class ManifestRules
         broken.AddRange(Probes(silo, container, host));
         broken.AddRange(Ports(silo, container, host));
         broken.AddRange(Scaling(manifests, silo));
+        broken.AddRange(Connections(manifests, silo, container, host));
         broken.AddRange(SiloPortsOnlyFromSilos(manifests, silo, host));
         return broken;
     }
@@ -222,7 +224,9 @@ public static class ManifestRules
 
     private static IEnumerable<string> Probes(PodTemplate silo, JsonObject container, HostContract host)
     {
-        foreach (var (probe, path) in new[] { ("startupProbe", SiloProbes.StartupPath), ("readinessProbe", SiloProbes.ReadinessPath), ("livenessProbe", SiloProbes.LivenessPath) })
+        // The startup probe asks only whether the process is up and answering (liveness): a silo waiting for its
+        // database has not joined, and must not be restarted for it (Kubernetes restarts a pod whose startup probe fails).
+        foreach (var (probe, path) in new[] { ("startupProbe", SiloProbes.LivenessPath), ("readinessProbe", SiloProbes.ReadinessPath), ("livenessProbe", SiloProbes.LivenessPath) })
         {
             var get = container.At(probe, "httpGet");
             if (get is null)
@@ -276,6 +280,41 @@ public static class ManifestRules
             yield return $"HorizontalPodAutoscaler/{hpa.Name()}: it does not scale on CPU.";
         if (hpa.At("spec", "minReplicas")?.GetValue<int>() is not >= 3)
             yield return $"HorizontalPodAutoscaler/{hpa.Name()}: it may scale below 3 silos.";
+    }
+
+    /// <summary>
+    /// Every silo there can ever be at once (the autoscaler's maximum, or the replica count, plus a rollout's surge)
+    /// times each one's pool, plus <see cref="PostgresPool.ReservedConnections"/>, fits in the <c>max_connections</c> the
+    /// silos say they were sized for (<c>Postgres__MaxConnections</c>); a PostgreSQL the render brings allows that many.
+    /// </summary>
+    private static IEnumerable<string> Connections(RenderedManifests manifests, PodTemplate silo, JsonObject container, HostContract host)
+    {
+        if (host.MaxPoolSize is not { } pool) yield break; // embedded: SiloConfiguration says so
+        var sizedFor = container.At("env").Objects().FirstOrDefault(e => e.Text("name") == "Postgres__MaxConnections").Text("value");
+        if (!int.TryParse(sizedFor, CultureInfo.InvariantCulture, out var maxConnections))
+        {
+            yield return $"{silo.Where}: Postgres__MaxConnections does not say which PostgreSQL max_connections the silos were sized for.";
+            yield break;
+        }
+        var hpa = manifests.OfKind("HorizontalPodAutoscaler").FirstOrDefault(h => h.Text("spec", "scaleTargetRef", "name") == silo.Owner.Name());
+        var most = hpa?.At("spec", "maxReplicas")?.GetValue<int>() ?? silo.Owner.At("spec", "replicas")?.GetValue<int>() ?? 1;
+        var surge = silo.Owner.At("spec", "strategy", "rollingUpdate", "maxSurge");
+        var extra = surge is null ? (int)Math.Ceiling(most * 0.25) // Kubernetes' default: 25 %, rounded up
+            : surge.GetValueKind() == System.Text.Json.JsonValueKind.Number ? surge.GetValue<int>()
+            : (int)Math.Ceiling(most * int.Parse(surge.GetValue<string>().TrimEnd('%'), CultureInfo.InvariantCulture) / 100.0);
+        var needed = ((most + extra) * pool) + PostgresPool.ReservedConnections;
+        if (needed > maxConnections)
+        {
+            yield return string.Create(CultureInfo.InvariantCulture,
+                $"{silo.Where}: up to {most + extra} silos × {pool} connections + {PostgresPool.ReservedConnections} reserved = {needed}, more than the max_connections of {maxConnections} they were sized for.");
+        }
+        foreach (var postgres in manifests.PodTemplates.Where(p => p.Owner.Name() == "postgres"))
+        {
+            var args = postgres.Containers.SelectMany(c => c.At("args").AsStrings()).ToList();
+            var setting = args.Select(a => a.Split('=', 2)).FirstOrDefault(a => a.Length == 2 && a[0] == "max_connections");
+            if (setting is null || !int.TryParse(setting[1], CultureInfo.InvariantCulture, out var allowed) || allowed < maxConnections)
+                yield return $"{postgres.Where}: it does not allow the {maxConnections.ToString(CultureInfo.InvariantCulture)} connections the silos were sized for (args: -c max_connections=...).";
+        }
     }
 
     private static IEnumerable<string> SiloPortsOnlyFromSilos(RenderedManifests manifests, PodTemplate silo, HostContract host)

@@ -13,6 +13,7 @@ public sealed class HostProcess : IAsyncDisposable
 
     private readonly Process _process;
     private readonly Transcript _output = new();
+    private readonly Transcript _standardOutput = new();
 
     private HostProcess(string name, Process process)
     {
@@ -28,6 +29,9 @@ public sealed class HostProcess : IAsyncDisposable
 
     /// <summary>Everything it wrote to stdout and stderr so far, for assertion messages.</summary>
     public string Output => $"--- {Name} ---\n{_output.Text}";
+
+    /// <summary>What it wrote to stdout alone, line by line: where the console log goes.</summary>
+    public IReadOnlyList<string> StandardOutputLines => _standardOutput.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     public static HostProcess Start(string name, string hostAssembly, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
@@ -46,7 +50,11 @@ public sealed class HostProcess : IAsyncDisposable
 
         var process = new Process { StartInfo = start };
         var host = new HostProcess(name, process);
-        process.OutputDataReceived += (_, line) => host._output.Add(line.Data);
+        process.OutputDataReceived += (_, line) =>
+        {
+            host._output.Add(line.Data);
+            host._standardOutput.Add(line.Data);
+        };
         process.ErrorDataReceived += (_, line) => host._output.Add(line.Data);
         process.Start();
         process.BeginOutputReadLine();
