@@ -50,8 +50,15 @@ public sealed class BackdatedHistoryTests(PostgresServer postgres) : IClassFixtu
             var clients = organisation.Clients.Count();
             var options = new HistoryOptions
             {
-                Postgres = database, Weeks = Weeks, VisitsPerWeek = 3, Seed = 1, Parallelism = 2, Progress = false,
-                Backdate = true, BenchmarkDatabase = new NpgsqlConnectionStringBuilder(database).Database, CorrectEveryWeeks = 4,
+                Postgres = database,
+                Weeks = Weeks,
+                VisitsPerWeek = 3,
+                Seed = 1,
+                Parallelism = 2,
+                Progress = false,
+                Backdate = true,
+                BenchmarkDatabase = new NpgsqlConnectionStringBuilder(database).Database,
+                CorrectEveryWeeks = 4,
             };
 
             var summary = await new HistoryRun(options, TextWriter.Null).Run();
