@@ -26,6 +26,9 @@ using Microsoft.Extensions.Configuration;
 //     [--seed 1] [--parallelism n] [--force]
 //   Only while every silo on the database is STOPPED (like a data migration): gives each client on a caseload a backdated
 //   year of visits, weekly notes and monthly ratings, appended in bulk. A running silo would not see them.
+//   BENCHMARK FIXTURE: --backdate --benchmark-database <name> [--correct-every-weeks 13] first moves every client's
+//   journal back so that the open episode begins where the history does (rewriting journal rows, the append-only
+//   trigger lifted inside that one transaction), then adds the history with a correction a quarter. Never on real records.
 // dotnet run -c Release --project src/Buurtzorg.Simulator -- record-open [--target url] --postgres conn [--entries 5000]
 //     [--samples 1000] [--concurrency 1] [--parts]
 // dotnet run -c Release --project src/Buurtzorg.Simulator -- cluster <visits|reads|organisation-day|record-open|bytes>
@@ -53,6 +56,7 @@ if (command is not ("visits" or "reads" or "organisation-day" or "history" or "r
     Console.Error.WriteLine("                        [--concurrency n] [--seed n] [--output dir] [--postgres conn] [--silo-pid pid] [--ceiling-seconds n]");
     Console.Error.WriteLine("                        [--silo-metrics url] [--nhs-offset n] [--save-organisation file] [--organisation file]");
     Console.Error.WriteLine("       history --postgres conn [--weeks n] [--visits-per-week n] [--seed n] [--parallelism n] [--force]");
+    Console.Error.WriteLine("               [--backdate --benchmark-database name] [--correct-every-weeks n]   (--backdate: a benchmark fixture only)");
     Console.Error.WriteLine("               run it only while every silo on that database is STOPPED: it appends to the journal behind the grains' backs");
     Console.Error.WriteLine("       record-open [--target url] --postgres conn [--entries n] [--samples n] [--concurrency n] [--parts]");
     Console.Error.WriteLine("       cluster <visits|reads|organisation-day|record-open|bytes> --postgres conn [--silos n] [--silo-dll path] [--startup-seconds n]");

@@ -129,6 +129,42 @@ public sealed class HistoryTests(PostgresServer postgres) : IClassFixture<Postgr
         Assert.Equal(0, (await new HistoryRun(options with { Force = true }, TextWriter.Null).Run()).Clients);
     }
 
+    [Fact]
+    public void Backdating_runs_only_on_a_database_the_operator_names_again()
+    {
+        string[] args = ["history", "--postgres", "Host=127.0.0.1;Database=bench", "--backdate"];
+
+        Assert.Throws<ArgumentException>(() => HistoryOptions.Parse(args));
+        Assert.Throws<ArgumentException>(() => HistoryOptions.Parse([.. args, "--benchmark-database", "care"]));
+        Assert.Throws<ArgumentException>(() => HistoryOptions.Parse(["history", "--postgres", "Host=127.0.0.1;Database=bench", "--benchmark-database", "bench"]));
+        var options = HistoryOptions.Parse([.. args, "--benchmark-database", "bench"]);
+        Assert.Equal((true, 13), (options.Backdate, options.CorrectEveryWeeks));
+        Assert.Equal(0, HistoryOptions.Parse(["history", "--postgres", "Host=127.0.0.1;Database=bench"]).CorrectEveryWeeks);
+    }
+
+    [Fact]
+    public void An_entry_moves_back_whole_days_on_the_wall_clock_with_the_dates_it_carries()
+    {
+        var clock = new CareClock();
+        var summer = new DateTimeOffset(2025, 6, 11, 10, 0, 0, TimeSpan.FromHours(1)); // 10:00 British Summer Time
+        var shift = new EntryShift(EntryShift.DaysBack(summer, new DateOnly(2024, 11, 23), clock), clock);
+        var visit = new VisitRecorded("v1", summer.AddMinutes(30), "nurse-a", "v1", "nurse-a", summer, 30, 20, ["int-dressing"], null, false);
+        var rating = new RatingRecorded("r1", summer, "nurse-a", "prob-skin", new OutcomeRating(2, 3, 3), new DateOnly(2025, 6, 11), "nurse-a");
+        var fix = new Correction("c1", summer.AddHours(2), "nurse-a", "v1", "Length entered short.", visit with { DurationMinutes = 40 });
+
+        var movedVisit = (VisitRecorded)shift.Back(visit);
+        var movedRating = (RatingRecorded)shift.Back(rating);
+        var movedFix = (Correction)shift.Back(fix);
+
+        Assert.Equal(200, shift.Days);
+        // Still 10:00 on the wall clock, now in Greenwich Mean Time.
+        Assert.Equal(new DateTimeOffset(2024, 11, 23, 10, 0, 0, TimeSpan.Zero), movedVisit.Start);
+        Assert.Equal(movedVisit.Start.AddMinutes(30), movedVisit.At);
+        Assert.Equal(new DateOnly(2024, 11, 23), movedRating.RatedOn);
+        Assert.Equal(movedVisit.Start, ((VisitRecorded)movedFix.Replacement!).Start);
+        Assert.Equal(0, EntryShift.DaysBack(movedVisit.Start, new DateOnly(2024, 11, 23), clock)); // a second run moves nothing
+    }
+
     /// <summary>Referred and admitted by <paramref name="nurse"/>; with a care plan, one problem, one daily intervention and a first visit.</summary>
     private static CareRecord Admitted(string clientId, string nurse, DateTimeOffset at, bool carePlan)
     {

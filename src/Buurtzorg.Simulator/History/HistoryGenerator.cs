@@ -30,7 +30,10 @@ public sealed record CareFocus(string TeamId, string ProblemId, string Intervent
 }
 
 /// <summary>The entries made for one client, checked and applied in order, and the record they lead to.</summary>
-public sealed record GeneratedHistory(ImmutableList<RecordEntry> Entries, CareRecord After, int Visits, int Ratings, int Notes, int AlreadyThere);
+public sealed record GeneratedHistory(ImmutableList<RecordEntry> Entries, CareRecord After, int Visits, int Ratings, int Notes, int AlreadyThere)
+{
+    public int Corrections => Entries.Count(e => e is Correction);
+}
 
 /// <summary>
 /// A backdated stretch of care for one client, as the team would have recorded it: <c>visitsPerWeek</c> visits a week
@@ -38,6 +41,8 @@ public sealed record GeneratedHistory(ImmutableList<RecordEntry> Entries, CareRe
 /// team), a note a week, and a rating of the problem every fourth week (about monthly), all on the days before today.
 /// Every entry passes <see cref="CareRecordRules.Check"/> against the record as it stands by then, at the real
 /// <c>now</c>, and is applied with <see cref="CareRecord.Apply"/>.
+/// With <c>correctEveryWeeks</c>, one visit in that many weeks is corrected later the same day (its length, entered
+/// short), as nurses do from the office.
 /// <para>
 /// The entries are appended after what the record holds, so a record admitted today has a year of care dated before its
 /// admission: the history is for measuring what records of that length cost, not for reading as a clinical story.
@@ -49,6 +54,7 @@ public static class HistoryGenerator
 {
     public const double NamedNurseShare = 0.75;
     public const int RatingEveryWeeks = 4;
+    public const int CorrectedMinutes = 10;
 
     private static readonly string[] WeeklyNotes =
     [
@@ -62,12 +68,13 @@ public static class HistoryGenerator
     private static readonly string[] VisitNotes = ["Care given as planned.", "Client well today.", "No concerns."];
 
     /// <param name="stored">
-    /// The ids of the entries the journal holds, for a record that holds its present only (a loaded one): an entry
-    /// already there is counted, not made again. A record with its history knows them itself.
+    /// The entries the journal holds, oldest first, for a record that holds its present only (a loaded one): an entry
+    /// already there is counted, not made again, and a correction is folded into them (a present cannot fold one). A
+    /// record with its history knows them itself.
     /// </param>
     public static GeneratedHistory Generate(
         CareRecord record, CareFocus focus, IEnumerable<string> teamNurses, int weeks, int visitsPerWeek, int seed, DateTimeOffset now,
-        IReadOnlySet<string>? stored = null)
+        IReadOnlyList<RecordEntry>? stored = null, int correctEveryWeeks = 0)
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(focus);
@@ -115,6 +122,13 @@ public static class HistoryGenerator
             var noted = visits[random.Next(visits.Count)];
             var noteId = Id("note");
             planned.Add(new NoteAdded(noteId, noted.At.AddMinutes(5 + random.Next(25)), noted.NurseId, noteId, WeeklyNotes[random.Next(WeeklyNotes.Length)]));
+            if (correctEveryWeeks > 0 && week % correctEveryWeeks == correctEveryWeeks / 2
+                && visits[^1] is var wrong && wrong.At.AddHours(2) <= now)
+            {
+                var minutes = Math.Min(wrong.DurationMinutes + CorrectedMinutes, CareRecordRules.MaxVisitMinutes);
+                planned.Add(new Correction(Id("fix"), wrong.At.AddHours(2), wrong.NurseId, wrong.EntryId,
+                    "Length of the visit entered short; corrected from the nurse's notes.", wrong with { DurationMinutes = minutes }));
+            }
             if (week % RatingEveryWeeks == 0)
             {
                 var rated = visits[0];
@@ -125,15 +139,26 @@ public static class HistoryGenerator
         }
 
         var entries = ImmutableList.CreateBuilder<RecordEntry>();
+        var storedIds = stored?.Select(e => e.EntryId).ToHashSet(StringComparer.Ordinal);
         var alreadyThere = 0;
+        var refold = false;
         foreach (var entry in planned.OrderBy(e => e.At))
         {
-            if (stored?.Contains(entry.EntryId) == true)
+            if (storedIds?.Contains(entry.EntryId) == true)
             {
                 alreadyThere++;
                 continue;
             }
             var accepted = CareRecordRules.Check(record, entry, now, today);
+            if (accepted is Correction && !record.HasHistory)
+            {
+                // A present cannot fold a correction (it changes an earlier step of the fold): the record is folded
+                // again from the journal with the new entries once they are all made. A longer visit changes no rule
+                // that the entries after it are checked by.
+                entries.Add(accepted);
+                refold = true;
+                continue;
+            }
             var next = record.Apply(accepted);
             if (ReferenceEquals(next, record))
             {
@@ -142,6 +167,11 @@ public static class HistoryGenerator
             }
             record = next;
             entries.Add(accepted);
+        }
+        if (refold)
+        {
+            var history = stored ?? throw new InvalidOperationException("A present-only record is given corrections only with the journal's entries.");
+            record = CareRecord.Replay(record.ClientId, history.Concat(entries)).Present();
         }
         return new GeneratedHistory(entries.ToImmutable(), record,
             entries.Count(e => e is VisitRecorded), entries.Count(e => e is RatingRecorded), entries.Count(e => e is NoteAdded), alreadyThere);

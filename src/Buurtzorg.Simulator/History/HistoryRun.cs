@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Buurtzorg.Domain.Common;
+using Buurtzorg.Grains;
 using Buurtzorg.Grains.Journal;
 using Buurtzorg.Storage.Journal;
 using Npgsql;
@@ -30,6 +31,7 @@ public sealed class HistoryRun(HistoryOptions options, TextWriter progress)
     private long _visits;
     private long _ratings;
     private long _notes;
+    private long _corrections;
 
     public async Task<HistorySummary> Run(CancellationToken cancellationToken = default)
     {
@@ -43,6 +45,20 @@ public sealed class HistoryRun(HistoryOptions options, TextWriter progress)
                 "If they are gone for certain (killed without a clean stop), pass --force.");
 
         var clients = await ClientIds(database, cancellationToken);
+        var backdated = 0;
+        var backdating = TimeSpan.Zero;
+        if (options.Backdate)
+        {
+            var clock = new CareClock();
+            var admitOn = clock.Today.AddDays(-7 * options.Weeks - 1);
+            _progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"history --backdate: BENCHMARK FIXTURE. Rewriting the dates of the journals of up to {clients.Count} clients in database '{connection.Database}' so that their open episodes begin on {admitOn:yyyy-MM-dd}; the append-only trigger is lifted inside that one transaction. Never run this on a database that holds real care records."));
+            var step = Stopwatch.GetTimestamp();
+            backdated = await Backdating.Run(database, clients, admitOn, clock, _progress, cancellationToken);
+            backdating = Stopwatch.GetElapsedTime(step);
+            _progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"history --backdate: {backdated} clients' journals moved back in {backdating.TotalSeconds:0.0} s"));
+        }
         var teamNurses = await TeamNurses(database, cancellationToken);
         var journal = new PostgresRecordJournal(database);
         _progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -59,7 +75,12 @@ public sealed class HistoryRun(HistoryOptions options, TextWriter progress)
             });
         await stopProgress.CancelAsync();
         await reporter;
-        return new HistorySummary(clients.Count, _given, _alreadyHad, _notEligible, _failed, _entries, _visits, _ratings, _notes, Stopwatch.GetElapsedTime(started), options);
+        return new HistorySummary(clients.Count, _given, _alreadyHad, _notEligible, _failed, _entries, _visits, _ratings, _notes, Stopwatch.GetElapsedTime(started), options)
+        {
+            Corrections = _corrections,
+            Backdated = backdated,
+            Backdating = backdating,
+        };
     }
 
     private async Task Extend(PostgresRecordJournal journal, string clientId, IReadOnlyDictionary<string, string[]> teamNurses, CancellationToken cancellationToken)
@@ -73,9 +94,9 @@ public sealed class HistoryRun(HistoryOptions options, TextWriter progress)
                 return;
             }
             // A loaded record holds its present only: the journal says which entries a run with this seed already made.
-            var stored = (await journal.Entries(clientId, cancellationToken)).Select(e => e.EntryId).ToHashSet(StringComparer.Ordinal);
+            var stored = await journal.Entries(clientId, cancellationToken);
             var history = HistoryGenerator.Generate(loaded.Record, focus, teamNurses.GetValueOrDefault(focus.TeamId, []),
-                options.Weeks, options.VisitsPerWeek, options.Seed, DateTimeOffset.UtcNow, stored);
+                options.Weeks, options.VisitsPerWeek, options.Seed, DateTimeOffset.UtcNow, stored, options.CorrectEveryWeeks);
             if (history.Entries.IsEmpty)
             {
                 Interlocked.Increment(ref _alreadyHad);
@@ -87,6 +108,7 @@ public sealed class HistoryRun(HistoryOptions options, TextWriter progress)
             Interlocked.Add(ref _visits, history.Visits);
             Interlocked.Add(ref _ratings, history.Ratings);
             Interlocked.Add(ref _notes, history.Notes);
+            Interlocked.Add(ref _corrections, history.Corrections);
         }
         catch (Exception e) when (e is CareRuleException or JournalConflictException or NpgsqlException)
         {
@@ -159,6 +181,13 @@ public sealed record HistorySummary(
     int Clients, int Given, int AlreadyHad, int NotEligible, int Failed, long Entries, long Visits, long Ratings, long Notes,
     TimeSpan Elapsed, HistoryOptions Options)
 {
+    public long Corrections { get; init; }
+
+    /// <summary>With <c>--backdate</c>: clients whose journals were moved back, and how long that took.</summary>
+    public int Backdated { get; init; }
+
+    public TimeSpan Backdating { get; init; }
+
     public double RowsPerSecond => Entries / Elapsed.TotalSeconds;
 
     public string ToMarkdown()
@@ -167,10 +196,13 @@ public sealed record HistorySummary(
         report.AppendLine(CultureInfo.InvariantCulture,
             $"history: {Options.Weeks} weeks, {Options.VisitsPerWeek} visits a week, seed {Options.Seed}, {Options.Parallelism} clients at a time, {Environment.ProcessorCount} cores");
         report.AppendLine();
-        report.AppendLine("| clients with an episode | given history | already had it | not eligible | failed | entries | visits | ratings | notes | rows/s | elapsed s |");
-        report.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        if (Options.Backdate)
+            report.AppendLine(CultureInfo.InvariantCulture,
+                $"backdated (benchmark fixture): {Backdated} clients' journals moved back in {Backdating.TotalSeconds:0.0} s").AppendLine();
+        report.AppendLine("| clients with an episode | given history | already had it | not eligible | failed | entries | visits | ratings | notes | corrections | rows/s | elapsed s |");
+        report.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         report.AppendLine(CultureInfo.InvariantCulture,
-            $"| {Clients} | {Given} | {AlreadyHad} | {NotEligible} | {Failed} | {Entries} | {Visits} | {Ratings} | {Notes} | {RowsPerSecond:0} | {Elapsed.TotalSeconds:0.0} |");
+            $"| {Clients} | {Given} | {AlreadyHad} | {NotEligible} | {Failed} | {Entries} | {Visits} | {Ratings} | {Notes} | {Corrections} | {RowsPerSecond:0} | {Elapsed.TotalSeconds:0.0} |");
         return report.ToString();
     }
 }
