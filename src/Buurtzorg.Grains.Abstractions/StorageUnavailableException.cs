@@ -14,6 +14,13 @@ public sealed class StorageUnavailableException(string message, bool outcomeUnkn
     public bool OutcomeUnknown { get; init; } = outcomeUnknown;
 
     /// <summary>
+    /// The grain that answered saved its own part and finishes the rest itself (a team's pending step): what it holds
+    /// is what is stored, so it stays active; only the other grain's part is unknown to the caller.
+    /// </summary>
+    [Id(1)]
+    public bool FinishedByItself { get; init; }
+
+    /// <summary>
     /// The <see cref="StorageUnavailableException"/> that <paramref name="e"/> is or carries: Orleans wraps what grain
     /// storage throws (a state that could not be read as a grain activated) in its own exception.
     /// </summary>

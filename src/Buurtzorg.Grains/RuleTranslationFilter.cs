@@ -34,7 +34,7 @@ public sealed class RuleTranslationFilter : IIncomingGrainCallFilter
         catch (Exception e) when (StorageUnavailableException.Within(e) is { } unavailable)
         {
             // Orleans wraps what grain storage throws in its own exception: the caller gets the honest one inside.
-            if (unavailable.OutcomeUnknown)
+            if (unavailable.OutcomeUnknown && !unavailable.FinishedByItself)
             {
                 // The connection broke while a write was being committed: the activation cannot know what storage
                 // holds, so it goes, and the caller's retry with the same request id meets what was really saved.

@@ -399,7 +399,7 @@ public sealed partial class TeamGrain(
         if (outcomes.FirstOrDefault(o => o.Failure is not null) is { } failed)
         {
             LogUnfinished(logger, TeamId, failed.Step.ToString(), failed.Failure!.GetType().Name);
-            throw new StorageUnavailableException(Unfinished, outcomeUnknown: true);
+            throw new StorageUnavailableException(Unfinished, outcomeUnknown: true) { FinishedByItself = true };
         }
         if (outcomes.FirstOrDefault(o => o.Refusal is not null) is { } refused) throw refused.Refusal!;
     }

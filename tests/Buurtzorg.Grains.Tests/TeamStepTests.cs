@@ -92,6 +92,7 @@ public sealed class TeamStepTests(ClusterFixture fixture)
     {
         var unavailable = await Assert.ThrowsAsync<StorageUnavailableException>(call);
         Assert.True(unavailable.OutcomeUnknown); // recorded, to be finished: "send it again with the same request id"
+        Assert.True(unavailable.FinishedByItself); // the team stays active: the step waits for the reminder or the retry
         return unavailable;
     }
 
