@@ -1,15 +1,15 @@
 using Buurtzorg.Api;
 using Buurtzorg.Api.V1;
 using Buurtzorg.Domain.Common;
-using ReferralSource = Buurtzorg.Api.V1.ReferralSource;
-using Skill = Buurtzorg.Api.V1.Skill;
-using CareRecordRules = Buurtzorg.Domain.Records.CareRecordRules;
 using Buurtzorg.Grains;
 using Buurtzorg.Grains.Security;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Npgsql;
 using NpgsqlTypes;
+using CareRecordRules = Buurtzorg.Domain.Records.CareRecordRules;
+using ReferralSource = Buurtzorg.Api.V1.ReferralSource;
+using Skill = Buurtzorg.Api.V1.Skill;
 
 namespace Buurtzorg.Baseline;
 

@@ -1,10 +1,10 @@
 using Buurtzorg.Api.V1;
 using Buurtzorg.Domain.Common;
-using Skill = Buurtzorg.Api.V1.Skill;
 using Buurtzorg.Grains.Security;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Npgsql;
+using Skill = Buurtzorg.Api.V1.Skill;
 
 namespace Buurtzorg.Baseline;
 
