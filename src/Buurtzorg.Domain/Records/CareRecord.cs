@@ -18,8 +18,12 @@ namespace Buurtzorg.Domain.Records;
 /// </summary>
 public sealed record CareRecord
 {
-    /// <summary>Entries a present-only record keeps whole, so that a retry in the minutes after a write is answered at once.</summary>
-    public const int RecentEntries = 16;
+    /// <summary>
+    /// Entries a present-only record keeps whole, so that a retry in the minutes after a write (a visit, its note and a
+    /// rating) is answered at once; an older retry is answered from the journal, whose entry ids are unique. Every
+    /// present in memory carries them, so they are few: at 16 they were a third of a long episode's present.
+    /// </summary>
+    public const int RecentEntries = 4;
 
     private readonly RecordState state;
     private readonly ImmutableList<RecordEntry>? history;
@@ -279,7 +283,7 @@ public sealed record CareRecord
             ImmutableDictionary<string, Correction>.Empty, []);
 
     private static CareRecord FromPresent(string clientId, long version, RecordState state, ImmutableList<RecordEntry> recent, ImmutableList<Subject> subjects) =>
-        new(Ids.Parse(clientId, "Client id"), version, state, null, recent,
+        new(Ids.Parse(clientId, "Client id"), version, state.Shared(), null, recent,
             recent.ToImmutableDictionary(e => e.EntryId, StringComparer.Ordinal), ImmutableDictionary<string, Correction>.Empty,
             subjects.ToImmutableHashSet());
 

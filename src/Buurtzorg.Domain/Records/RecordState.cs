@@ -148,6 +148,47 @@ public sealed record RecordState(
         return this with { Visits = Latest(kept, MaxKeptVisits), Tally = Tally.With(visit) };
     }
 
+    /// <summary>
+    /// The same state with equal values held once. A state read from storage gets a string of its own for every
+    /// occurrence of a nurse's, an episode's or an intervention's id, and a long episode's present repeats them in
+    /// every visit, note and rating it keeps (a visit's id and its entry's id are even the same value twice). What the
+    /// state says does not change; only how many copies of it the heap holds.
+    /// </summary>
+    internal RecordState Shared()
+    {
+        var strings = new Dictionary<string, string>(StringComparer.Ordinal);
+        var lists = new Dictionary<string, ImmutableList<string>>(StringComparer.Ordinal);
+        string One(string value) => strings.TryGetValue(value, out var held) ? held : strings[value] = value;
+        ImmutableList<string> Same(ImmutableList<string> values)
+        {
+            var key = string.Join('\u001f', values);
+            return lists.TryGetValue(key, out var held) ? held : lists[key] = values.ConvertAll(One);
+        }
+        return this with
+        {
+            Problems = Problems.ConvertAll(p => p with { Ratings = p.Ratings.ConvertAll(r => r with { Rater = One(r.Rater) }) }),
+            Visits = Visits.ConvertAll(v => v with
+            {
+                VisitId = One(v.VisitId),
+                EntryId = One(v.EntryId),
+                EpisodeId = One(v.EpisodeId),
+                NurseId = One(v.NurseId),
+                InterventionsDone = Same(v.InterventionsDone),
+            }),
+            Notes = Notes.ConvertAll(n => n with
+            {
+                NoteId = One(n.NoteId),
+                EntryId = One(n.EntryId),
+                EpisodeId = One(n.EpisodeId),
+                RecordedBy = One(n.RecordedBy),
+            }),
+            Tally = Tally with
+            {
+                VisitsByNurse = Tally.VisitsByNurse.ToImmutableDictionary(v => One(v.Key), v => v.Value, StringComparer.Ordinal),
+            },
+        };
+    }
+
     private static ImmutableList<T> Latest<T>(ImmutableList<T> items, int count) =>
         items.Count > count ? items.RemoveRange(0, items.Count - count) : items;
 

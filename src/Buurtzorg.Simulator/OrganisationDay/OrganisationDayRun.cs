@@ -12,7 +12,7 @@ namespace Buurtzorg.Simulator.OrganisationDay;
 /// <summary>
 /// An organisation's day over gRPC, as the team apps and the central office would make it, many callers at once.
 /// Formation: teams apply and are approved, nurses are registered and join, referrals are admitted or declined, each
-/// client gets a care plan. Then each day: the morning (every nurse loads the caseload and the records of their named
+/// client gets a care plan. Then each day: the morning (every nurse loads her own page, the caseload and the records of her named
 /// clients; each team reviews the day), the rounds (visits, ratings, care-plan changes; the central office reads
 /// figures) and the evening (returns from leave, discharges, new referrals, a member leaving and being replaced, leave
 /// starting). Every random choice is drawn on the run's own thread, before each phase, from a <see cref="Random"/>
@@ -204,7 +204,7 @@ public sealed class OrganisationDayRun
         return added?.Intervention.InterventionId;
     }
 
-    // ---- The morning: every nurse on duty loads their day; each team reviews tomorrow's plan.
+    // ---- The morning: every nurse on duty loads her own page and her day; each team reviews tomorrow's plan.
 
     private List<Func<Measurements, Task>> Morning()
     {
@@ -221,6 +221,8 @@ public sealed class OrganisationDayRun
     private async Task LoadDay(Measurements m, TeamState team, NurseState nurse)
     {
         var headers = As(team, nurse.Id);
+        // Her own page first (team, skills, leave): the app shows whom it is signed in as.
+        if (await m.Time("GetNurse", () => _nurses.GetNurseAsync(new GetNurseRequest { NurseId = nurse.Id }, headers).ResponseAsync) is null) return;
         var caseload = await m.Time("GetCaseload", () => _teams.GetCaseloadAsync(new GetCaseloadRequest { TeamId = team.Id }, headers).ResponseAsync);
         if (caseload is null) return;
         team.NamedNurses = caseload.Entries.ToDictionary(e => e.ClientId, e => e.NamedNurseId, StringComparer.Ordinal);

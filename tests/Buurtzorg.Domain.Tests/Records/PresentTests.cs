@@ -72,6 +72,24 @@ public sealed class PresentTests
     }
 
     [Fact]
+    public void A_present_read_from_storage_holds_each_repeated_id_once_and_says_the_same()
+    {
+        var record = Folded(WithCarePlan().Present(), Care(1, 60));
+        var json = JsonSerializer.Serialize(record.Present(), Json);
+
+        var loaded = JsonSerializer.Deserialize<CareRecord>(json, Json)!;
+
+        Assert.Equal(json, JsonSerializer.Serialize(loaded, Json));
+        var byNurse = loaded.Visits.Where(v => v.NurseId == Nurse).ToList();
+        Assert.True(byNurse.Count > 10);
+        Assert.All(byNurse, v => Assert.Same(byNurse[0].NurseId, v.NurseId));
+        Assert.All(loaded.Visits, v => Assert.Same(loaded.Visits[0].EpisodeId, v.EpisodeId));
+        Assert.All(loaded.Visits, v => Assert.Same(loaded.Visits[0].InterventionsDone, v.InterventionsDone));
+        Assert.All(loaded.Notes, n => Assert.Same(byNurse[0].NurseId, n.RecordedBy));
+        Assert.Same(byNurse[0].NurseId, loaded.Tally.VisitsByNurse.Keys.Single(k => k == Nurse));
+    }
+
+    [Fact]
     public void The_episode_tally_counts_every_visit_the_present_no_longer_holds()
     {
         var record = Folded(WithCarePlan().Present(), Care(1, 400));
