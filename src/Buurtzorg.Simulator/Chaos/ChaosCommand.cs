@@ -69,12 +69,14 @@ public static class ChaosCommand
         var watch = new MembershipWatch(database.ConnectionString, cluster.ClusterId, ledger);
         using var watching = new CancellationTokenSource();
         var watched = watch.Run(watching.Token);
-        using var stop = new CancellationTokenSource(options.Duration);
+        using var stop = new CancellationTokenSource();
         // A caller still retrying long after the faults stopped is stuck: it is abandoned and its write left unresolved.
-        abandon.CancelAfter(options.Duration + ChaosWorkload.RetryPatience + TimeSpan.FromMinutes(1));
+        abandon.CancelAfter(2 * options.Duration + ChaosWorkload.RetryPatience + TimeSpan.FromMinutes(10));
         var callers = workload.Run(stop.Token, abandon.Token);
         var faults = new ChaosFaults(cluster, database, ledger, options, progress);
+        // The load goes on until the last fault's recovery, even past the duration asked for.
         await faults.Run(abandon.Token);
+        await stop.CancelAsync();
         await callers;
         var seconds = ledger.Now;
         await progress.WriteLineAsync(FormattableString.Invariant($"{seconds,7:0.0} s  load stopped; checking"));

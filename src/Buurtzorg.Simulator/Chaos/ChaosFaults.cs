@@ -36,28 +36,27 @@ public sealed class ChaosFaults(ChaosCluster cluster, ChaosDatabase database, Ch
         var random = new Random(options.Seed);
         var end = options.Duration.TotalSeconds;
         var plan = Plan(end);
-        while (ledger.Now < end && !cancellation.IsCancellationRequested)
+        // Every large fault asked for is made, after the end if the recoveries took that long; single kills stop at the end.
+        while ((ledger.Now < end || plan.Count > 0) && !cancellation.IsCancellationRequested)
         {
-            var pause = options.KillEvery.Max > 0
+            var pause = options.KillEvery.Max > 0 && ledger.Now < end
                 ? options.KillEvery.Min + random.NextDouble() * (options.KillEvery.Max - options.KillEvery.Min)
                 : double.PositiveInfinity;
             var (due, large) = plan.Count > 0 ? plan.Peek() : (double.PositiveInfinity, "");
-            var next = Math.Min(ledger.Now + pause, Math.Min(due, end));
+            var next = Math.Min(ledger.Now + pause, Math.Min(due, plan.Count > 0 ? double.PositiveInfinity : end));
             await Task.Delay(TimeSpan.FromSeconds(Math.Max(0, next - ledger.Now)), cancellation);
-            if (ledger.Now >= end) break;
             if (ledger.Now >= due)
             {
                 plan.Dequeue();
                 await Replaced();
                 await Large(large);
             }
-            else
+            else if (ledger.Now < end)
             {
                 await KillOne(random);
             }
         }
         await Replaced();
-        if (plan.Count > 0) await progress.WriteLineAsync($"run over before {plan.Count} large faults: {string.Join(", ", plan.Select(p => p.Kind))}");
     }
 
     /// <summary>Waits for the replacements under way; a replacement that failed to start fails the run.</summary>
