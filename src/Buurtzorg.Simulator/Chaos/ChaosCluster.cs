@@ -24,8 +24,10 @@ public sealed class ChaosCluster : IAsyncDisposable
     private readonly List<SiloProcess> _gone = [];
     private readonly List<GrpcChannel> _channels = [];
     private readonly List<(int Slot, int SiloPort)> _ports = [];
+    private readonly List<int> _abandoned = [];
     private long _next = -1;
     private int _started;
+    private int _failedStarts;
 
     public ChaosCluster(int silos, string siloAssembly, string postgres, IReadOnlyList<string> siloArguments, string logDirectory, TimeSpan patience)
     {
@@ -99,21 +101,48 @@ public sealed class ChaosCluster : IAsyncDisposable
         return silo;
     }
 
+    /// <summary>Replacements that did not serve within the patience (killed and started again, three times at most).</summary>
+    public int FailedStarts => Volatile.Read(ref _failedStarts);
+
+    /// <summary>The silo ports of those replacements: stopped by the run, not by the cluster.</summary>
+    public IReadOnlyList<int> AbandonedSiloPorts
+    {
+        get
+        {
+            lock (_ports) return [.. _abandoned];
+        }
+    }
+
     private async Task Replace(Slot slot)
     {
-        // The old channel stays open until the end: calls still on it fail as the process died, not as we closed it.
-        if (slot.Silo is { } old)
-            lock (_gone) _gone.Add(old);
-        var number = Interlocked.Increment(ref _started);
-        var log = TextWriter.Synchronized(new StreamWriter(Path.Combine(_logDirectory, $"silo-{slot.Index}-{number:000}.log")) { AutoFlush = true });
-        lock (_logs) _logs.Add(log);
-        var silo = SiloProcess.Start($"slot-{slot.Index}-{number}", _siloAssembly, _postgres, ClusterId, _siloArguments, log);
-        slot.Silo = silo;
-        lock (_ports) _ports.Add((slot.Index, silo.SiloPort));
-        var deadline = Stopwatch.GetTimestamp() + (long)(_patience.TotalSeconds * Stopwatch.Frequency);
-        await SiloCluster.UntilServing(silo, deadline, _patience,
-            () => { if (silo.HasExited) throw new InvalidOperationException($"{silo.Name} exited as it started.\n{silo.Output}"); },
-            () => silo.Output);
+        SiloProcess silo;
+        for (var attempt = 1; ; attempt++)
+        {
+            // The old channel stays open until the end: calls still on it fail as the process died, not as we closed it.
+            if (slot.Silo is { } old)
+                lock (_gone) _gone.Add(old);
+            var number = Interlocked.Increment(ref _started);
+            var log = TextWriter.Synchronized(new StreamWriter(Path.Combine(_logDirectory, $"silo-{slot.Index}-{number:000}.log")) { AutoFlush = true });
+            lock (_logs) _logs.Add(log);
+            silo = SiloProcess.Start($"slot-{slot.Index}-{number}", _siloAssembly, _postgres, ClusterId, _siloArguments, log);
+            slot.Silo = silo;
+            lock (_ports) _ports.Add((slot.Index, silo.SiloPort));
+            var deadline = Stopwatch.GetTimestamp() + (long)(_patience.TotalSeconds * Stopwatch.Frequency);
+            try
+            {
+                await SiloCluster.UntilServing(silo, deadline, _patience,
+                    () => { if (silo.HasExited) throw new InvalidOperationException($"{silo.Name} exited as it started.\n{silo.Output}"); },
+                    () => silo.Output);
+                break;
+            }
+            catch (Exception e) when (e is TimeoutException or InvalidOperationException && attempt < 3)
+            {
+                Interlocked.Increment(ref _failedStarts);
+                log.WriteLine($"chaos: {silo.Name} did not serve within {_patience.TotalSeconds:0} s; killed and replaced");
+                await silo.Kill();
+                lock (_ports) _abandoned.Add(silo.SiloPort);
+            }
+        }
         var channel = GrpcChannel.ForAddress(silo.Grpc, new GrpcChannelOptions
         {
             HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },

@@ -98,8 +98,9 @@ public static class ChaosCommand
             Answers = Answers(ledger),
             Faults = Recoveries(faults.Faults, ledger.Successes, watch.DeclaredDead),
             TooManyClients = TooManyClients(cluster.LogDirectory, database.LogFile),
-            FalselyDeclaredDead = NotStopped(watch.DeclaredDead, faults.Faults),
-            FalselySuspected = NotStopped(watch.Suspected, faults.Faults),
+            FalselyDeclaredDead = NotStopped(watch.DeclaredDead, faults.Faults, cluster.AbandonedSiloPorts),
+            FalselySuspected = NotStopped(watch.Suspected, faults.Faults, cluster.AbandonedSiloPorts),
+            FailedStarts = cluster.FailedStarts,
         };
         await File.WriteAllTextAsync(Path.Combine(directory, "chaos.json"), report.ToJson());
         await File.WriteAllTextAsync(Path.Combine(directory, "chaos.md"), report.ToText());
@@ -138,9 +139,9 @@ public static class ChaosCommand
     private static double? FirstAfter(IReadOnlyList<double> successes, double moment) =>
         successes.Where(s => s > moment).Select(s => (double?)(s - moment)).FirstOrDefault();
 
-    private static List<int> NotStopped(IReadOnlyDictionary<int, double> seen, IReadOnlyList<ChaosFault> faults)
+    private static List<int> NotStopped(IReadOnlyDictionary<int, double> seen, IReadOnlyList<ChaosFault> faults, IReadOnlyList<int> abandoned)
     {
-        var stopped = faults.SelectMany(f => f.StoppedSiloPorts).ToHashSet();
+        var stopped = faults.SelectMany(f => f.StoppedSiloPorts).Concat(abandoned).ToHashSet();
         return [.. seen.Keys.Where(port => !stopped.Contains(port)).Order()];
     }
 

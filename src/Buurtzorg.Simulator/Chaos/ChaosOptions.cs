@@ -6,7 +6,7 @@ namespace Buurtzorg.Simulator.Chaos;
 /// <summary>
 /// <c>chaos [--postgres conn [--pg-data dir]] [--pg-port 55470] [--pg-max-connections 100] [--silos 3] [--callers 16]
 /// [--duration 600] [--kill-every 10-20] [--pg-crashes 5] [--pg-down 5] [--all-kills 2] [--rolling 1] [--teams 4]
-/// [--seed 1] [--output dir] [--silo-dll path] [--startup-seconds 120] [--Orleans:… --Postgres:… --Security:… for
+/// [--seed 1] [--output dir] [--silo-dll path] [--startup-seconds 180] [--Orleans:… --Postgres:… --Security:… for
 /// the silos]</c>.
 /// </summary>
 public sealed record ChaosOptions
@@ -48,7 +48,7 @@ public sealed record ChaosOptions
 
     public string SiloAssembly { get; init; } = SiloCluster.DefaultSiloAssembly();
 
-    public TimeSpan Startup { get; init; } = TimeSpan.FromMinutes(2);
+    public TimeSpan Startup { get; init; } = TimeSpan.FromMinutes(3);
 
     /// <summary>Options every silo is started with: the signing keys and any <c>--Orleans:</c> / <c>--Postgres:</c> settings.</summary>
     public IReadOnlyList<string> SiloArguments { get; init; } = [];

@@ -48,6 +48,9 @@ public sealed record ChaosReport
     /// <summary>Silos the membership table showed suspected that the run had not stopped.</summary>
     public required IReadOnlyList<int> FalselySuspected { get; init; }
 
+    /// <summary>Replacement silos that did not serve within the startup patience (killed and started again).</summary>
+    public required int FailedStarts { get; init; }
+
     public long ServerInternalOrUnknown => Count(s => s is "Internal" or "Unknown");
 
     public long TransportInternalOrUnknown => Count(s => s is "Internal (transport)" or "Unknown (transport)");
@@ -95,6 +98,7 @@ public sealed record ChaosReport
         Line($"| \"too many clients\" (53300) log lines | {TooManyClients} |");
         Line($"| silos declared dead that were not stopped | {FalselyDeclaredDead.Count} |");
         Line($"| silos suspected that were not stopped | {FalselySuspected.Count} |");
+        Line($"| replacement silos not serving within the startup patience | {FailedStarts} |");
         text.AppendLine();
         var statuses = Answers.Values.SelectMany(a => a.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
         text.AppendLine(CultureInfo.InvariantCulture, $"| operation | {string.Join(" | ", statuses)} |");
