@@ -101,6 +101,7 @@ public static class ChaosCommand
             FalselyDeclaredDead = NotStopped(watch.DeclaredDead, faults.Faults, cluster.AbandonedSiloPorts),
             FalselySuspected = NotStopped(watch.Suspected, faults.Faults, cluster.AbandonedSiloPorts),
             FailedStarts = cluster.FailedStarts,
+            SuccessesPerSecond = PerSecond(ledger.Successes),
         };
         await File.WriteAllTextAsync(Path.Combine(directory, "chaos.json"), report.ToJson());
         await File.WriteAllTextAsync(Path.Combine(directory, "chaos.md"), report.ToText());
@@ -119,21 +120,34 @@ public static class ChaosCommand
         return answers;
     }
 
-    /// <summary>For each fault: the first successful write after it, the longest time without one until the next fault.</summary>
+    /// <summary>
+    /// For each fault: the first successful write after it, and the longest time without one from the fault until the
+    /// next fault began (the stretch running on to the first success after the last one before that, so an outage that
+    /// lasts until the next fault counts whole).
+    /// </summary>
     private static List<FaultRecovery> Recoveries(IReadOnlyList<ChaosFault> faults, IReadOnlyList<double> successes, IReadOnlyDictionary<int, double> dead)
     {
         var ordered = faults.OrderBy(f => f.At).ToList();
         return [.. ordered.Select((fault, i) =>
         {
-            var end = Math.Min(i + 1 < ordered.Count ? ordered[i + 1].At : double.PositiveInfinity, fault.At + 60);
-            var after = successes.Where(s => s > fault.At && s <= end).ToList();
-            var points = after.Prepend(fault.At).ToList();
+            var end = i + 1 < ordered.Count ? ordered[i + 1].At : double.PositiveInfinity;
+            var points = successes.Where(s => s > fault.At && s <= end).Prepend(fault.At).ToList();
+            // The stretch after the last success in the window ends at the next success, or at the next fault.
+            points.Add(Math.Min(successes.FirstOrDefault(s => s > points[^1], double.PositiveInfinity), end));
+            if (double.IsPositiveInfinity(points[^1])) points.RemoveAt(points.Count - 1);
             var gap = points.Zip(points.Skip(1), (a, b) => b - a).DefaultIfEmpty(0).Max();
-            if (after.Count == 0 && double.IsFinite(end)) gap = end - fault.At;
             return new FaultRecovery(fault.Kind, fault.At, fault.Recovered, FirstAfter(successes, fault.At), gap,
                 fault.Kind == ChaosFault.PostgresCrash ? FirstAfter(successes, fault.Recovered) : null,
                 fault.Kind == ChaosFault.SiloKill && dead.TryGetValue(fault.StoppedSiloPorts[0], out var declared) ? declared - fault.At : null);
         })];
+    }
+
+    /// <summary>Successful writes in each second of the run, so a gap can be looked at again from the JSON.</summary>
+    private static int[] PerSecond(IReadOnlyList<double> successes)
+    {
+        var seconds = new int[successes.Count == 0 ? 0 : (int)Math.Max(0, successes[^1]) + 1];
+        foreach (var s in successes.Where(s => s >= 0)) seconds[(int)s]++;
+        return seconds;
     }
 
     private static double? FirstAfter(IReadOnlyList<double> successes, double moment) =>

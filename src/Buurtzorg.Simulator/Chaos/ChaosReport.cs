@@ -9,7 +9,7 @@ namespace Buurtzorg.Simulator.Chaos;
 /// <param name="At">When the fault began, after the run's start.</param>
 /// <param name="Recovered">When what it broke was back (replacements serving, PostgreSQL accepting connections).</param>
 /// <param name="FirstWrite">From the fault to the first successful write after it.</param>
-/// <param name="LongestGap">The longest time without a successful write from the fault until the next (at most a minute).</param>
+/// <param name="LongestGap">The longest time without a successful write from the fault until the next fault.</param>
 /// <param name="FirstWriteAfterReturn">For a PostgreSQL crash: from its return to the first successful write.</param>
 /// <param name="DeclaredDeadAfter">For a silo SIGKILL: from the kill to the membership table showing the silo dead.</param>
 public sealed record FaultRecovery(
@@ -50,6 +50,9 @@ public sealed record ChaosReport
 
     /// <summary>Replacement silos that did not serve within the startup patience (killed and started again).</summary>
     public required int FailedStarts { get; init; }
+
+    /// <summary>Successful writes in each second of the run, from its start.</summary>
+    public required IReadOnlyList<int> SuccessesPerSecond { get; init; }
 
     public long ServerInternalOrUnknown => Count(s => s is "Internal" or "Unknown");
 
