@@ -37,6 +37,12 @@ using Microsoft.Extensions.Configuration;
 //   active members and serving, runs the benchmark with its calls spread over the silos in turn, and stops them.
 //   `bytes` [--entries 50,5000] [--calls 2000] [--concurrency 16]: bytes sent between silos per GetRecord and per
 //   RecordVisit on records of those lengths, from Orleans' messaging meter on every silo's /metrics.
+// dotnet run -c Release --project src/Buurtzorg.Simulator -- chaos [--postgres conn [--pg-data dir]] [--pg-port 55470]
+//     [--pg-max-connections 100] [--silos 3] [--callers 16] [--duration 600] [--kill-every 10-20] [--pg-crashes 3]
+//     [--pg-down 5] [--all-kills 1] [--rolling 1] [--teams 4] [--seed 1] [--output dir] [--silo-dll path]
+//     [--Orleans:Membership:… value (to every silo)]
+//   Silo processes under retried writes while silos are SIGKILLed, PostgreSQL crashes and the cluster restarts; then
+//   every acknowledged write is checked present exactly once and the caseload invariants hold (src/Buurtzorg.Simulator/Chaos).
 // Tokens are minted with the same signing keys as the silo: its development key file on this machine, or the keys
 // given as --Security:Jwt:Keys:0:Id … --Security:Jwt:Keys:0:Secret … (as the silo takes them).
 var command = args.FirstOrDefault();
@@ -46,6 +52,7 @@ var clustered = command == "cluster";
 if (clustered) command = args.ElementAtOrDefault(1);
 
 if (command == "baseline") return await Buurtzorg.Simulator.Baseline.BaselineCommand.Run(args, Console.Out, Console.Error);
+if (command == "chaos") return await Buurtzorg.Simulator.Chaos.ChaosCommand.Run(args, Console.Out, Console.Error);
 
 if (command is not ("visits" or "reads" or "organisation-day" or "history" or "record-open" or "bytes") || (clustered && command == "history")
     || (!clustered && command == "bytes") || (clustered && Option("--postgres") is null))

@@ -152,6 +152,7 @@ public sealed class SiloProcess : IDisposable
 
     private readonly Process _process;
     private readonly Queue<string> _lines = new();
+    private TextWriter? _log;
 
     private SiloProcess(string name, Process process, Uri grpc, Uri metrics) => (Name, _process, Grpc, Metrics) = (name, process, grpc, metrics);
 
@@ -164,6 +165,9 @@ public sealed class SiloProcess : IDisposable
 
     public int Pid => _process.Id;
 
+    /// <summary>The Orleans silo port (the membership table's <c>port</c>); 0 for a process that is no silo.</summary>
+    public int SiloPort { get; private set; }
+
     public bool HasExited => _process.HasExited;
 
     public string Output
@@ -174,7 +178,9 @@ public sealed class SiloProcess : IDisposable
         }
     }
 
-    public static SiloProcess Start(string name, string siloAssembly, string postgres, string clusterId, IReadOnlyList<string> siloArguments)
+    /// <param name="log">Given, every line the silo writes is copied there as well (a synchronized writer).</param>
+    public static SiloProcess Start(string name, string siloAssembly, string postgres, string clusterId, IReadOnlyList<string> siloArguments,
+        TextWriter? log = null)
     {
         var (grpcPort, webPort, siloPort, gatewayPort) = (FreePort(), FreePort(), FreePort(), FreePort());
         string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
@@ -191,14 +197,16 @@ public sealed class SiloProcess : IDisposable
             "--postgres", postgres,
             .. siloArguments,
         ];
-        return Launch(name, siloAssembly, new Uri($"http://127.0.0.1:{Port(grpcPort)}"), new Uri($"http://127.0.0.1:{Port(webPort)}/metrics"), arguments);
+        var silo = Launch(name, siloAssembly, new Uri($"http://127.0.0.1:{Port(grpcPort)}"), new Uri($"http://127.0.0.1:{Port(webPort)}/metrics"), arguments, log);
+        silo.SiloPort = siloPort;
+        return silo;
     }
 
     /// <summary>
     /// Starts <c>dotnet</c> with <paramref name="arguments"/> (the assembly first) in the assembly's directory: a silo,
     /// or another service the simulator measures beside one (the conventional baseline), serving gRPC at <paramref name="grpc"/>.
     /// </summary>
-    public static SiloProcess Launch(string name, string assembly, Uri grpc, Uri metrics, IEnumerable<string> arguments)
+    public static SiloProcess Launch(string name, string assembly, Uri grpc, Uri metrics, IEnumerable<string> arguments, TextWriter? log = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -209,7 +217,7 @@ public sealed class SiloProcess : IDisposable
         };
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         var process = new Process { StartInfo = start };
-        var silo = new SiloProcess(name, process, grpc, metrics);
+        var silo = new SiloProcess(name, process, grpc, metrics) { _log = log };
         process.OutputDataReceived += (_, line) => silo.Keep(line.Data);
         process.ErrorDataReceived += (_, line) => silo.Keep(line.Data);
         process.Start();
@@ -221,6 +229,7 @@ public sealed class SiloProcess : IDisposable
     private void Keep(string? line)
     {
         if (line is null) return;
+        _log?.WriteLine(line);
         lock (_lines)
         {
             _lines.Enqueue(line);
@@ -244,6 +253,14 @@ public sealed class SiloProcess : IDisposable
             _process.Kill(entireProcessTree: true);
             await _process.WaitForExitAsync();
         }
+    }
+
+    /// <summary>SIGKILL, as a crash or the OOM killer ends it: no shutdown, no goodbye to the cluster.</summary>
+    public async Task Kill()
+    {
+        if (_process.HasExited) return;
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
     }
 
     public void Dispose() => _process.Dispose();
