@@ -17,6 +17,8 @@ public sealed class CareRecordApi(IGrainFactory grains, CareClock clock) : CareR
 {
     private const int DefaultPageSize = 100;
     private const int MaxPageSize = 500;
+    private const int DefaultAccessPage = 200;
+    private const int MaxAccessPage = 1000;
 
     private DateTimeOffset Now => clock.LocalNow;
 
@@ -28,20 +30,11 @@ public sealed class CareRecordApi(IGrainFactory grains, CareClock clock) : CareR
     public override async Task<GetHistoryResponse> GetHistory(GetHistoryRequest request, ServerCallContext context)
     {
         var client = Client(request.ClientId);
-        var size = request.PageSize switch
-        {
-            0 => DefaultPageSize,
-            < 0 or > MaxPageSize => throw CareRuleException.Invalid($"page_size must be between 1 and {MaxPageSize}."),
-            var n => n,
-        };
+        var size = Paging.Size(request.PageSize, DefaultPageSize, MaxPageSize);
         // The token is the number of the last entry given: the journal pages by it, whatever was appended meanwhile.
-        var after = string.IsNullOrEmpty(request.PageToken) ? 0
-            : long.TryParse(request.PageToken, NumberStyles.None, CultureInfo.InvariantCulture, out var o) ? o
-            : throw CareRuleException.Invalid("page_token is not one this service gave out.");
-        var page = await client.History(after, size);
-        var response = new GetHistoryResponse();
+        var page = await client.History(Paging.Position(request.PageToken), size);
+        var response = new GetHistoryResponse { NextPageToken = Paging.Token(page.NextAfterSeq) };
         response.Entries.AddRange(page.Entries.Select(e => e.ToHistory()));
-        if (page.NextAfterSeq is { } next) response.NextPageToken = next.ToString(CultureInfo.InvariantCulture);
         return response;
     }
 
@@ -185,9 +178,12 @@ public sealed class CareRecordApi(IGrainFactory grains, CareClock clock) : CareR
 
     public override async Task<ListAccessesResponse> ListAccesses(ListAccessesRequest request, ServerCallContext context)
     {
-        var accesses = await Client(request.ClientId).Accesses();
-        var response = new ListAccessesResponse();
-        response.Accesses.AddRange(accesses.Select(a => new Access
+        var client = Client(request.ClientId);
+        var size = Paging.Size(request.PageSize, DefaultAccessPage, MaxAccessPage);
+        // The token is the position of the last line given: the trail only grows, so it stays good.
+        var page = await client.Accesses(Paging.Position(request.PageToken), size);
+        var response = new ListAccessesResponse { NextPageToken = Paging.Token(page.NextAfter) };
+        response.Accesses.AddRange(page.Lines.Select(a => new Access
         {
             At = Wire.Instant(a.At),
             Subject = a.Subject,

@@ -62,9 +62,20 @@ public sealed class OnCallApi(IGrainFactory grains, CareClock clock) : OnCallSer
     public override async Task<ListCallsResponse> ListCalls(ListCallsRequest request, ServerCallContext context)
     {
         var team = Team(request.TeamId);
-        var review = await team.Review(Wire.Date(request.Night, "night"));
-        var response = new ListCallsResponse { Night = Wire.Date(review.Night), OnCallNurseId = review.OnCallNurseId ?? "" };
-        response.Clients.AddRange(review.Clients.Select(c =>
+        var night = Wire.Date(request.Night, "night");
+        var size = Paging.Size(request.PageSize, 100, 200);
+        var list = $"calls{night.DayNumber}";
+        var after = Paging.Cursor(request.PageToken, list);
+        var review = await team.Review(night);
+        // Paged here: the review is bounded by one night's calls and the caseload, and the day planner needs it whole.
+        var page = Pages.Of(review.Clients, c => new ListCursor(0, c.ClientId), after, size);
+        var response = new ListCallsResponse
+        {
+            Night = Wire.Date(review.Night),
+            OnCallNurseId = review.OnCallNurseId ?? "",
+            NextPageToken = Paging.Token(page.Next, list),
+        };
+        response.Clients.AddRange(page.Items.Select(c =>
         {
             var night = new V1.ClientNight { ClientId = c.ClientId };
             night.Calls.AddRange(c.Calls.Select(ToProto));

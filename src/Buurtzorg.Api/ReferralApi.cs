@@ -30,8 +30,12 @@ public sealed class ReferralApi(IGrainFactory grains, CareClock clock) : Referra
     {
         var team = Team(grains, request.TeamId);
         var status = Wire.OptionalEnum<Domain.Teams.ReferralStatus>((int)request.Status, "status");
-        var response = new ListReferralsResponse();
-        response.Referrals.AddRange((await team.Referrals(status)).Select(r => r.ToProto(request.TeamId)));
+        var size = Paging.Size(request.PageSize, 100, 500);
+        // The list is named with its status, so a token of one list is refused by another.
+        var list = $"referrals{(int)request.Status}";
+        var page = await team.Referrals(status, Paging.Cursor(request.PageToken, list), size);
+        var response = new ListReferralsResponse { NextPageToken = Paging.Token(page.Next, list) };
+        response.Referrals.AddRange(page.Items.Select(r => r.ToProto(request.TeamId)));
         return response;
     }
 

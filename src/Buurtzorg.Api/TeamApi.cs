@@ -11,6 +11,7 @@ public sealed class TeamApi(IGrainFactory grains, CareClock clock) : TeamService
 
     private ITeamGrain Team(string teamId) => grains.GetGrain<ITeamGrain>(Ids.Parse(teamId, "team_id"));
 
+
     public override async Task<ApplyTeamResponse> ApplyTeam(ApplyTeamRequest request, ServerCallContext context)
     {
         var requestId = Ids.RequestId(request.RequestId);
@@ -65,13 +66,38 @@ public sealed class TeamApi(IGrainFactory grains, CareClock clock) : TeamService
         return new SetCapacityPolicyResponse { Team = (await team.SetPolicy(requestId, policy)).ToProto(Today) };
     }
 
+    /// <summary>
+    /// One page from the team (each client with the card its record last reported) and each client's next visit from
+    /// the reviewed plans of today and tomorrow: three grains, whatever the caseload's size; no client record is asked.
+    /// </summary>
     public override async Task<GetCaseloadResponse> GetCaseload(GetCaseloadRequest request, ServerCallContext context)
     {
-        var team = await Team(request.TeamId).Get();
-        var response = new GetCaseloadResponse { Capacity = team.Capacity };
-        response.Entries.AddRange(team.Caseload.Select(e => e.ToProto()));
+        var teamId = Ids.Parse(request.TeamId, "team_id");
+        var size = Paging.Size(request.PageSize, DefaultCaseloadPage, MaxCaseloadPage);
+        var after = Paging.Cursor(request.PageToken, CaseloadList);
+        var (now, today) = (clock.LocalNow, clock.Today);
+        var caseload = Team(teamId).Caseload(after, size);
+        var laterToday = Day(teamId, today).NextVisits(TimeOnly.FromDateTime(now.DateTime));
+        var tomorrow = Day(teamId, today.AddDays(1)).NextVisits(TimeOnly.MinValue);
+        await Task.WhenAll(caseload, laterToday, tomorrow);
+        var next = new Dictionary<string, Domain.Planning.PlannedVisit>(StringComparer.Ordinal);
+        foreach (var visit in tomorrow.Result.Concat(laterToday.Result)) next[visit.Visit.ClientId] = visit; // today's wins
+        var page = caseload.Result;
+        var response = new GetCaseloadResponse
+        {
+            Capacity = page.Capacity,
+            Total = page.Page.Total,
+            NextPageToken = Paging.Token(page.Page.Next, CaseloadList),
+        };
+        response.Entries.AddRange(page.Page.Items.Select(i => i.ToProto(today, next.GetValueOrDefault(i.Entry.ClientId))));
         return response;
     }
+
+    private const string CaseloadList = "caseload";
+    private const int DefaultCaseloadPage = 100;
+    private const int MaxCaseloadPage = 200;
+
+    private ITeamDayGrain Day(string teamId, DateOnly day) => grains.GetGrain<ITeamDayGrain>(ITeamDayGrain.KeyOf(teamId, day));
 
     public override async Task<GetContinuityResponse> GetContinuity(GetContinuityRequest request, ServerCallContext context)
     {

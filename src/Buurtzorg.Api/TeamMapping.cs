@@ -74,6 +74,29 @@ public static class TeamMapping
         policy.MinMembersForSafeStaffing,
         Wire.Hours(policy.FullTimeHours, "full_time_hours")).Validated();
 
+    /// <summary>An entry as the team's own nurses read it: with the client's card and next planned visit.</summary>
+    public static V1.CaseloadEntry ToProto(this Grains.CaseloadItem item, DateOnly today, Domain.Planning.PlannedVisit? next)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        var proto = item.Entry.ToProto();
+        if (item.Card is { } card)
+        {
+            (proto.DisplayName, proto.Postcode, proto.AddressLine) = (card.DisplayName, card.Postcode, card.AddressLine);
+            proto.Age = card.AgeOn(today);
+        }
+        if (next is not null)
+        {
+            proto.NextVisit = new NextVisit
+            {
+                VisitId = next.Visit.VisitId,
+                Day = Wire.Date(next.Visit.Day),
+                Start = Wire.Time(next.Start),
+                NurseId = next.NurseId,
+            };
+        }
+        return proto;
+    }
+
     public static V1.CaseloadEntry ToProto(this Domain.Teams.CaseloadEntry entry)
     {
         var proto = new V1.CaseloadEntry

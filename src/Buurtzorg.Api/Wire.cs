@@ -47,6 +47,9 @@ public static class Wire
 
     public static string Date(DateOnly? date) => date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "";
 
+    /// <summary>A local time of day, HH:MM.</summary>
+    public static string Time(TimeOnly time) => time.ToString("HH:mm", CultureInfo.InvariantCulture);
+
     /// <summary>
     /// A timestamp (an instant, UTC on the wire) as the care rules read it: in the organisation's time zone, carrying
     /// its offset at that instant (a call at 19:30 UTC in July is 20:30 +01:00, inside the night).

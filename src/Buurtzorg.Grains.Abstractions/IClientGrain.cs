@@ -17,7 +17,8 @@ public interface IClientGrain : IGrainWithStringKey
     [Alias("receive-referral")] Task ReceiveReferral(ReferralReceived entry);
 
     /// <summary>Called by the team as it admits: opens an episode, unless the client is on another team's caseload.</summary>
-    [Alias("open-episode")] Task OpenEpisode(EpisodeOpened entry);
+    /// <returns>The client's card for the team's caseload list (null while the record has no details).</returns>
+    [Alias("open-episode")] Task<ClientCard?> OpenEpisode(EpisodeOpened entry);
 
     /// <summary>Called by the team as it discharges: closes the episode with the reason and final ratings.</summary>
     /// <returns>The episode's outcome change (no patient data: counts and means), for the team's figures.</returns>
@@ -39,9 +40,18 @@ public interface IClientGrain : IGrainWithStringKey
     /// <summary>One entry, for a correction to build on; not found when the record has no entry with this id.</summary>
     [Alias("entry")] Task<RecordEntry> Entry(string entryId);
 
-    /// <summary>Who accessed this record, oldest first (the audit trail).</summary>
-    [Alias("accesses")] Task<IReadOnlyList<AccessRecord>> Accesses();
+    /// <summary>
+    /// Who accessed this record, oldest first (the audit trail): up to <paramref name="limit"/> lines after line
+    /// <paramref name="after"/> (0: from the first).
+    /// </summary>
+    [Alias("accesses")] Task<AccessPage> Accesses(long after, int limit);
 
     /// <summary>What the team's day planner and night review need of this record for a day (team-only step).</summary>
     [Alias("day")] Task<ClientDay> Day(DateOnly day);
+
+    /// <summary>
+    /// What a nurse of <paramref name="teamId"/> needs of the record for a visit (team-only step, not audited here: the
+    /// caller audits the reads it gathers in one write); null unless the client is on that team's caseload.
+    /// </summary>
+    [Alias("sheet")] Task<ClientSheet?> Sheet(string teamId);
 }

@@ -15,6 +15,18 @@ public interface ITeamDayGrain : IGrainWithStringKey
     [Alias("reassign")] Task<DayPlan> Reassign(string requestId, string visitId, string nurseId);
     [Alias("get")] Task<DayPlan> Get();
 
+    /// <summary>
+    /// Each client's first assigned visit starting at or after <paramref name="from"/> (ids and times only, for the
+    /// caseload list); empty while the day is not reviewed.
+    /// </summary>
+    [Alias("next-visits")] Task<IReadOnlyList<PlannedVisit>> NextVisits(TimeOnly from);
+
+    /// <summary>
+    /// The calling nurse's visits in the reviewed plan, in order, with what each client's record says for the round;
+    /// each record read is audited, all in one write. Read-only, so nurses loading their day do not wait on each other.
+    /// </summary>
+    [Orleans.Concurrency.ReadOnly, Alias("my-day")] Task<MyDay> MyDay();
+
     public static string KeyOf(string teamId, DateOnly day) => $"{teamId}/{day:yyyy-MM-dd}";
 }
 
@@ -49,3 +61,29 @@ public sealed record ClientDay(
     [property: Id(0)] ImmutableList<DueVisit> Due,
     [property: Id(1)] ImmutableList<RecentVisit> Recent,
     [property: Id(2)] ImmutableList<OutOfHoursVisit> OutOfHours);
+
+/// <summary>
+/// What a nurse needs of a client's record to visit them: who and where they are, the care plan's interventions, whom
+/// to ask at the door, the latest note and the review dates. Patient-identifiable; printing it shows none of it.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("buurtzorg.client-sheet")]
+public sealed record ClientSheet(
+    [property: Id(0)] string ClientId,
+    [property: Id(1)] Domain.Records.Demographics? Details,
+    [property: Id(2)] ImmutableList<Domain.Records.Intervention> Interventions,
+    [property: Id(3)] ImmutableList<Domain.Records.NetworkMember> AccessContacts,
+    [property: Id(4)] Domain.Records.Note? LatestNote,
+    [property: Id(5)] DateOnly? NextReviewOn,
+    [property: Id(6)] DateOnly? ReablementEndsOn)
+{
+    public override string ToString() => $"Client sheet {ClientId}";
+}
+
+/// <summary>A nurse's visits on a day of her team's plan, in order, and the sheets of the clients still on its caseload.</summary>
+[GenerateSerializer, Immutable, Alias("buurtzorg.my-day")]
+public sealed record MyDay(
+    [property: Id(0)] string TeamId,
+    [property: Id(1)] DateOnly Day,
+    [property: Id(2)] string NurseId,
+    [property: Id(3)] ImmutableList<PlannedVisit> Visits,
+    [property: Id(4)] ImmutableList<ClientSheet> Clients);

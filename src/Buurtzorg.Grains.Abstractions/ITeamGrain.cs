@@ -21,7 +21,8 @@ public interface ITeamGrain : IGrainWithStringKey
     [Alias("start-leave")] Task<(Team Team, IReadOnlyList<Handover> Handovers)> StartLeave(string requestId, string nurseId, LeavePeriod period);
     [Alias("end-leave")] Task<Team> EndLeave(string requestId, string nurseId);
     [Alias("refer")] Task<Referral> Refer(string requestId, ReferCommand command);
-    [Alias("referrals")] Task<IReadOnlyList<Referral>> Referrals(ReferralStatus? status);
+    /// <summary>The inbox, oldest first (by when the team received each), a page at a time.</summary>
+    [Alias("referrals")] Task<Page<Referral>> Referrals(ReferralStatus? status, ListCursor? after, int limit);
     [Alias("admit")] Task<CaseloadEntry> Admit(string requestId, string referralId, string? namedNurseId, string? backupNurseId);
     [Alias("decline")] Task<Referral> Decline(string requestId, string referralId, DeclineReason reason);
     [Alias("discharge")] Task<DateTimeOffset> Discharge(string requestId, DischargeCommand command);
@@ -35,14 +36,20 @@ public interface ITeamGrain : IGrainWithStringKey
     [Orleans.Concurrency.OneWay, Alias("flag")] Task Flag(string clientId, CaseloadFlag flag, bool raised);
 
     /// <summary>
-    /// A client's record tells its team what its open episode's care now is (visits by nurse, minutes; ids only), after
-    /// each entry that changed it, so the team's continuity and figures never need to ask (nor activate) a record.
-    /// <paramref name="version"/> orders the reports of one record (its journal position): an older one is ignored.
-    /// One-way for the same reason as <see cref="Flag"/>; each report carries the whole summary, so one lost is made
-    /// good by the next.
+    /// A client's record tells its team what its open episode's care now is (visits by nurse, minutes; ids only), and
+    /// the client's card for the caseload list, after each entry that changed either, so the team's continuity, figures
+    /// and caseload list never need to ask (nor activate) a record. <paramref name="version"/> orders the reports of
+    /// one record (its journal position): an older one is ignored. One-way for the same reason as <see cref="Flag"/>;
+    /// each report carries the whole summary and card, so one lost is made good by the next.
     /// </summary>
     [Orleans.Concurrency.OneWay, Alias("client-care-changed")]
-    Task ClientCareChanged(string clientId, long version, Domain.CentralOffice.EpisodeCare? care);
+    Task ClientCareChanged(string clientId, long version, Domain.CentralOffice.EpisodeCare? care, ClientCard? card);
+
+    /// <summary>
+    /// The caseload for the team's own nurses, oldest admission first, a page at a time, each client with the card
+    /// its record last reported (patient-identifiable: never for the central office or another team).
+    /// </summary>
+    [Alias("caseload")] Task<CaseloadPage> Caseload(ListCursor? after, int limit);
 
     /// <summary>
     /// Whether a nurse is a current member (null: no team has this id), asked by the access rules of the team's other

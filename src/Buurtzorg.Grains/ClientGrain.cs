@@ -51,11 +51,12 @@ public sealed class ClientGrain(
         if (record.DetailsDifferFromReferral) FlagDetails(record);
     }
 
-    public async Task OpenEpisode(EpisodeOpened entry)
+    public async Task<ClientCard?> OpenEpisode(EpisodeOpened entry)
     {
         var (record, _) = await Add(entry);
         // A difference raised while the client was on no caseload reaches the team that admits them.
         if (record.DetailsDifferFromReferral) FlagDetails(record);
+        return ClientCard.Of(record);
     }
 
     public async Task<Domain.CentralOffice.DischargeOutcome> CloseEpisode(EpisodeClosed entry)
@@ -110,8 +111,8 @@ public sealed class ClientGrain(
         ?? throw CareRuleException.NotFound("There is no entry with that id on the client's record.");
 
     /// <summary>The record's audit trail; like the record itself, not found when no record has this id.</summary>
-    public Task<IReadOnlyList<AccessRecord>> Accesses() =>
-        _stored is null ? throw CareRuleException.NotFound("No client record has this id.") : audit.For(ClientId);
+    public Task<AccessPage> Accesses(long after, int limit) =>
+        _stored is null ? throw CareRuleException.NotFound("No client record has this id.") : audit.Page(ClientId, after, limit);
 
     /// <summary>The audit line for an access by the caller of this request; none for a step our own grains take.</summary>
     private AccessRecord? Access(string action) =>
@@ -139,6 +140,14 @@ public sealed class ClientGrain(
         return Task.FromResult(new ClientDay(
             Domain.Planning.VisitsDue.For(record, day, clock.LocalNow), Domain.Planning.RecentVisit.From(record),
             Domain.OnCall.OutOfHoursVisit.From(record)));
+    }
+
+    public Task<ClientSheet?> Sheet(string teamId)
+    {
+        if (_stored is not { OpenEpisode: { } episode } record || episode.TeamId != teamId) return Task.FromResult<ClientSheet?>(null);
+        return Task.FromResult<ClientSheet?>(new ClientSheet(ClientId, record.Demographics, record.Interventions,
+            [.. record.Network.Where(m => m.Kind == NetworkKind.Informal)], record.EpisodeNotes.LastOrDefault(),
+            record.NextReviewOn, record.ReablementEndsOn));
     }
 
     /// <summary>
@@ -255,14 +264,15 @@ public sealed class ClientGrain(
 
     /// <summary>
     /// Tells the team what the open episode's care now is when an entry changed it (a visit recorded or corrected, an
-    /// episode opened or closed). One-way and whole: the team keeps the latest by <c>_seq</c>, a lost one is made good
-    /// by the next.
+    /// episode opened or closed), or the client's card when their details changed. One-way and whole: the team keeps
+    /// the latest by <c>_seq</c>, a lost one is made good by the next.
     /// </summary>
     private void ReportCare(CareRecord before, CareRecord after)
     {
         var (was, now) = (Domain.CentralOffice.EpisodeCare.Of(before), Domain.CentralOffice.EpisodeCare.Of(after));
-        if (now?.SameAs(was) ?? was is null) return;
+        var card = ClientCard.Of(after);
+        if ((now?.SameAs(was) ?? was is null) && card == ClientCard.Of(before)) return;
         if ((after.OpenEpisode ?? before.OpenEpisode)?.TeamId is { } teamId)
-            _ = GrainFactory.GetGrain<ITeamGrain>(teamId).ClientCareChanged(ClientId, _seq, now);
+            _ = GrainFactory.GetGrain<ITeamGrain>(teamId).ClientCareChanged(ClientId, _seq, now, card);
     }
 }

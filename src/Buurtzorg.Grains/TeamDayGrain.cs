@@ -1,6 +1,9 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using Buurtzorg.Domain.Common;
 using Buurtzorg.Domain.Planning;
+using Buurtzorg.Grains.Audit;
+using Buurtzorg.Grains.Security;
 
 namespace Buurtzorg.Grains;
 
@@ -18,7 +21,8 @@ public sealed class TeamDayState : GrainState<TeamDayState>
 [GrainType("buurtzorg.team-day")]
 public sealed class TeamDayGrain(
     [PersistentState("team-day", BuurtzorgStorage.Name)] IPersistentState<TeamDayState> state,
-    Security.CallerSeal seal,
+    CallerSeal seal,
+    IAuditTrail audit,
     CareClock clock) : Grain, ITeamDayGrain, ITeamOwned
 {
     private string TeamId => this.GetPrimaryKeyString()[..this.GetPrimaryKeyString().LastIndexOf('/')];
@@ -55,6 +59,35 @@ public sealed class TeamDayGrain(
     }
 
     public Task<DayPlan> Get() => Task.FromResult(Current);
+
+    public Task<IReadOnlyList<PlannedVisit>> NextVisits(TimeOnly from) => Task.FromResult<IReadOnlyList<PlannedVisit>>(
+        state.State.Plan is { } plan
+            ? [.. plan.Assigned.Where(v => v.Start >= from).GroupBy(v => v.Visit.ClientId, StringComparer.Ordinal).Select(g => g.MinBy(v => v.Start)!)]
+            : []);
+
+    /// <summary>
+    /// The plan as reviewed (never planned afresh by a nurse's read), the records of her clients read together, and one
+    /// audit line per record read, all in one write before she sees any of it: a day she could not be audited reading
+    /// is refused whole (UNAVAILABLE), as a single record's read is.
+    /// </summary>
+    public async Task<MyDay> MyDay()
+    {
+        if (seal.Current() is not { Role: Role.Nurse } caller)
+            throw new RuleRefusedException(RuleViolation.PermissionDenied, "Only a nurse has a day of visits.", "PERMISSION_DENIED");
+        var plan = state.State.Plan ?? throw CareRuleException.Precondition(
+            "The team has not reviewed this day yet, so no visits are planned on it: ask the team to review the day.", "DAY_NOT_PLANNED");
+        var visits = plan.Assigned.Where(v => v.NurseId == caller.Subject)
+            .OrderBy(v => v.Start).ThenBy(v => v.Visit.VisitId, StringComparer.Ordinal).ToImmutableList();
+        var clients = visits.Select(v => v.Visit.ClientId).Distinct(StringComparer.Ordinal);
+        var sheets = (await Task.WhenAll(clients.Select(c => GrainFactory.GetGrain<IClientGrain>(c).Sheet(TeamId))))
+            .OfType<ClientSheet>().ToImmutableList();
+        var at = clock.LocalNow;
+        await audit.RecordAll([.. sheets.Select(s => new AccessRecord(at, s.ClientId, caller.Subject, caller.Role, caller.TeamId, ReadForDay, caller.Reason))]);
+        return new MyDay(TeamId, Day, caller.Subject, visits, sheets);
+    }
+
+    /// <summary>How a read of a record for the nurse's day shows in the record's audit trail.</summary>
+    public const string ReadForDay = "read record (my day)";
 
     private DayPlan Current => state.State.Plan
         ?? throw CareRuleException.NotFound("The day has not been reviewed yet: review the caseload to plan it.");

@@ -26,7 +26,17 @@ public sealed class TeamState : GrainState<TeamState>
     [Id(4)] public ImmutableList<TeamStep> Outbox { get; set; } = [];
 
     public const int MaxPendingSteps = 100;
+
+    /// <summary>
+    /// Each client's card for the caseload list, as its record last reported it (never more than the caseload).
+    /// Patient-identifiable: read only by <see cref="ITeamGrain.Caseload"/>, never published with the figures.
+    /// </summary>
+    [Id(5)] public ImmutableDictionary<string, ReportedCard> Cards { get; set; } = ImmutableDictionary<string, ReportedCard>.Empty;
 }
+
+/// <summary>A client's latest card, and its place in the record's journal (0: as the admission found it).</summary>
+[GenerateSerializer, Immutable, Alias("buurtzorg.reported-card")]
+public sealed record ReportedCard([property: Id(0)] long Version, [property: Id(1)] ClientCard Card);
 
 /// <summary>A client's latest report of its episode's care, and its place in the record's journal.</summary>
 [GenerateSerializer, Immutable, Alias("buurtzorg.reported-care")]
@@ -163,8 +173,9 @@ public sealed partial class TeamGrain(
         return referral;
     }
 
-    public Task<IReadOnlyList<Referral>> Referrals(ReferralStatus? status) =>
-        Task.FromResult<IReadOnlyList<Referral>>(Current.Referrals.Where(r => status is null || r.Status == status).ToList());
+    public Task<Page<Referral>> Referrals(ReferralStatus? status, ListCursor? after, int limit) =>
+        Task.FromResult(Pages.Of(Current.Referrals.Where(r => status is null || r.Status == status),
+            r => ListCursor.At(r.ReceivedAt, r.ReferralId), after, limit));
 
     public async Task<CaseloadEntry> Admit(string requestId, string referralId, string? namedNurseId, string? backupNurseId)
     {
@@ -249,17 +260,29 @@ public sealed partial class TeamGrain(
     /// delay, not one per visit. After a crash the team has its figures as of its last write, and each client's next
     /// report (which carries its whole episode) puts that client right again.
     /// </summary>
-    public Task ClientCareChanged(string clientId, long version, EpisodeCare? care)
+    public Task ClientCareChanged(string clientId, long version, EpisodeCare? care, ClientCard? card)
     {
         if (state.State.Team?.CaseloadOf(clientId) is not { } entry) return Task.CompletedTask; // not, or no longer, ours
-        var known = state.State.Care.GetValueOrDefault(clientId);
-        if (known is not null && known.Version >= version) return Task.CompletedTask; // arrived after a later one
         if (care is null || care.EpisodeId != EpisodeId(entry.ReferralId)) return Task.CompletedTask; // another episode's
-        state.State.Care = state.State.Care.SetItem(clientId, new ReportedCare(version, care));
+        // Each part is kept unless a later report of it arrived first.
+        var newCare = state.State.Care.GetValueOrDefault(clientId) is not { } known || known.Version < version;
+        var newCard = card is not null && (state.State.Cards.GetValueOrDefault(clientId) is not { } shown || shown.Version < version);
+        if (!newCare && !newCard) return Task.CompletedTask;
+        if (newCare) state.State.Care = state.State.Care.SetItem(clientId, new ReportedCare(version, care));
+        if (newCard) state.State.Cards = state.State.Cards.SetItem(clientId, new ReportedCard(version, card!));
         _careUnwritten = true;
         _careWrite ??= this.RegisterGrainTimer(WriteCare, new GrainTimerCreationOptions(options.Value.CareWriteDelay, Timeout.InfiniteTimeSpan));
-        Figures.Changed();
+        if (newCare) Figures.Changed();
         return Task.CompletedTask;
+    }
+
+    /// <summary>From the cards each client last reported: no record is asked.</summary>
+    public Task<CaseloadPage> Caseload(ListCursor? after, int limit)
+    {
+        var team = Current;
+        var page = Pages.Of(team.Caseload, e => ListCursor.At(e.AdmittedAt, e.ClientId), after, limit);
+        var items = page.Items.Select(e => new CaseloadItem(e, state.State.Cards.GetValueOrDefault(e.ClientId)?.Card)).ToList();
+        return Task.FromResult(new CaseloadPage(new Page<CaseloadItem>(items, page.Next, page.Total), team.Capacity));
     }
 
     /// <summary>The care figures each client on the caseload last reported, for the central office's figures.</summary>
@@ -362,6 +385,8 @@ public sealed partial class TeamGrain(
             s.Discharges = discharges.Count > DischargeNote.MaxKept ? discharges.RemoveRange(0, discharges.Count - DischargeNote.MaxKept) : discharges;
             var gone = s.Care.Keys.Where(c => s.Team.CaseloadOf(c) is null).ToList();
             if (gone.Count > 0) s.Care = s.Care.RemoveRange(gone);
+            var goneCards = s.Cards.Keys.Where(c => s.Team.CaseloadOf(c) is null).ToList();
+            if (goneCards.Count > 0) s.Cards = s.Cards.RemoveRange(goneCards);
         });
         _careUnwritten = false; // the reports went with this write
         Figures.Changed();
@@ -461,7 +486,7 @@ public sealed partial class TeamGrain(
             object? result = step switch
             {
                 ReceiveReferralStep s => await Done(RecordOf(s.Referral.ClientId).ReceiveReferral(s.Entry)),
-                OpenEpisodeStep s => await Done(RecordOf(s.Admission.ClientId).OpenEpisode(s.Entry)),
+                OpenEpisodeStep s => await RecordOf(s.Admission.ClientId).OpenEpisode(s.Entry),
                 CloseEpisodeStep s => await RecordOf(s.ClientId).CloseEpisode(s.Entry),
                 JoinTeamStep s => await NurseOf(s.NurseId).JoinTeam(TeamId),
                 LeaveTeamStep s => await NurseOf(s.NurseId).LeaveTeam(TeamId),
@@ -503,6 +528,9 @@ public sealed partial class TeamGrain(
                     // A member it names may have left or begun leave meanwhile: the client passes on as leave hands over.
                     team = Assignment.Repair(team.Admitted(s.Admission), Today).Team;
                     requestIds.Add(s.RequestId);
+                    // The record's report of the admission came before the client was on the caseload: its card is here.
+                    if (result is ClientCard card && !state.State.Cards.ContainsKey(s.Admission.ClientId))
+                        state.State.Cards = state.State.Cards.SetItem(s.Admission.ClientId, new ReportedCard(0, card));
                     break;
                 case CloseEpisodeStep s:
                     if (team.CaseloadOf(s.ClientId) is not null) team = team.Discharge(s.ClientId).Team;

@@ -59,6 +59,21 @@ public sealed class PrivacyTests
                 DirectCareMinutes = 20,
             });
             await app.Records.GetRecordAsync(new GetRecordRequest { ClientId = entry.ClientId });
+            var problem = await app.AddSkinProblem(entry);
+            await app.Records.AddInterventionAsync(new AddInterventionRequest
+            {
+                RequestId = NewRequest(),
+                ClientId = entry.ClientId,
+                RecordedBy = entry.NamedNurseId,
+                ProblemId = problem.ProblemId,
+                Category = InterventionCategory.TreatmentsProcedures,
+                Target = "wound care",
+                CareType = CareType.Nursing,
+                Frequency = new VisitFrequency { Times = 1, Period = FrequencyPeriod.Day },
+                TimeWindow = TimeWindow.Morning,
+                DurationMinutes = 30,
+                Skills = { Skill.WoundCare },
+            });
             await app.As(new Caller("ooh-1", Role.OutOfHours, null), $"Night call about {given}").Records.GetRecordAsync(new GetRecordRequest { ClientId = entry.ClientId });
             secrets.Add($"Night call about {given}");
 
@@ -93,6 +108,17 @@ public sealed class PrivacyTests
             }).ResponseAsync);
             await Assert.ThrowsAsync<RpcException>(() => app.As(new Caller("nurse-x", Role.Nurse, "team-other")).Records.GetRecordAsync(new GetRecordRequest { ClientId = entry.ClientId }).ResponseAsync);
         }
+
+        // The team's lists and each nurse's day carry names and addresses: none of it logged either.
+        var tomorrow = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        await app.Planning.ReviewDayAsync(new ReviewDayRequest { RequestId = NewRequest(), TeamId = team.TeamId, Day = tomorrow });
+        var caseload = await app.Teams.GetCaseloadAsync(new GetCaseloadRequest { TeamId = team.TeamId, PageSize = 4 });
+        Assert.Contains(caseload.Entries, e => e.AddressLine.EndsWith("Quartermaine Court", StringComparison.Ordinal));
+        await app.Teams.GetCaseloadAsync(new GetCaseloadRequest { TeamId = team.TeamId, PageToken = caseload.NextPageToken });
+        var days = new List<GetMyDayResponse>();
+        foreach (var member in team.Members)
+            days.Add(await app.As(new Caller(member.NurseId, Role.Nurse, team.TeamId)).Planning.GetMyDayAsync(new GetMyDayRequest { Day = tomorrow }));
+        Assert.Contains(days.SelectMany(d => d.Clients), c => c.AddressLine.EndsWith("Quartermaine Court", StringComparison.Ordinal));
 
         Assert.True(logs.Lines.Count > 100, $"only {logs.Lines.Count} log lines were captured: is trace logging on?");
         Assert.Equal(["json", "simple", "systemd"], console.FormatterNames.Order());

@@ -26,7 +26,7 @@ public sealed class TeamGrainTests(ClusterFixture fixture)
         var elsewhere = await poplar.Refer(NewRequest(), Referral(nhs, "E14 7HQ"));
 
         Assert.Equal((first.ReferralId, first.ClientId, first.ReceivedAt), (retried.ReferralId, retried.ClientId, retried.ReceivedAt));
-        Assert.Single(await bow.Referrals(ReferralStatus.Waiting));
+        Assert.Single((await bow.Referrals(ReferralStatus.Waiting, null, 100)).Items);
         Assert.Equal(first.ClientId, elsewhere.ClientId);
         ClusterFixture.ActAsNurseOf(poplar.GetPrimaryKeyString()); // the record's team is the one that referred last
         var record = await fixture.Grains.GetGrain<IClientGrain>(first.ClientId).Get();

@@ -15,14 +15,14 @@ public sealed class OrganisationDaySmokeTests(HostWithMetrics host) : IClassFixt
     private static readonly string[] EveryOperation =
     [
         "ApplyTeam", "ApproveTeam", "RegisterNurse", "JoinTeam", "Refer", "Admit", "Decline", "AddProblem", "AddIntervention",
-        "ReviewDay", "GetCaseload", "GetRecord", "RecordVisit", "RateProblem", "StopIntervention", "GetOverview", "ListTeams",
+        "ReviewDay", "GetCaseload", "GetMyDay", "RecordVisit", "RateProblem", "StopIntervention", "GetOverview", "ListTeams",
         "GetTeamFigures", "GetTeam", "EndLeave", "Discharge", "LeaveTeam", "AddLeavePeriod",
     ];
 
     /// <summary>What the first day brings (nobody is on leave yet, so nobody returns from it).</summary>
     private static readonly string[] FirstDayOperations =
     [
-        "ReviewDay", "GetCaseload", "GetRecord", "RecordVisit", "RateProblem", "AddIntervention", "StopIntervention", "GetOverview",
+        "ReviewDay", "GetCaseload", "GetMyDay", "RecordVisit", "RateProblem", "AddIntervention", "StopIntervention", "GetOverview",
         "ListTeams", "GetTeamFigures", "GetTeam", "Discharge", "Refer", "Admit", "Decline", "AddProblem", "RegisterNurse", "JoinTeam",
         "LeaveTeam", "AddLeavePeriod",
     ];

@@ -62,7 +62,7 @@ public sealed class GroupCommitTests(PostgresServer postgres)
 
     private static AccessRecord Read(string clientId, string action) => new(At, clientId, "nurse-1", Role.Nurse, "team-1", action, null);
 
-    private static ActivityListener Listen(ConcurrentQueue<string> batches)
+    internal static ActivityListener Listen(ConcurrentQueue<string> batches)
     {
         var listener = new ActivityListener
         {

@@ -52,6 +52,8 @@ public sealed class AccessInterceptor(CallerSeal seal) : Interceptor
         [Name(CentralOfficeService.Descriptor, "WatchChanges")] = new(Operation.ReadOrganisation),
         [Name(PlanningService.Descriptor, "GetVisitsDue")] = new(Operation.ReadCaseload, TeamIdField),
         [Name(PlanningService.Descriptor, "GetDayPlan")] = new(Operation.ReadCaseload, TeamIdField),
+        // The team is the token's: the team-day grain checks the nurse against its members, and the service the role.
+        [Name(PlanningService.Descriptor, "GetMyDay")] = new(Operation.ReadRecord),
         [Name(PlanningService.Descriptor, "ReviewDay")] = new(Operation.ManageTeam, TeamIdField),
         [Name(PlanningService.Descriptor, "ReassignVisit")] = new(Operation.ManageTeam, TeamIdField),
         [Name(OnCallService.Descriptor, "SetOnCall")] = new(Operation.ManageTeam, TeamIdField),

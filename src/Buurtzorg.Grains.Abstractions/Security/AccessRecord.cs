@@ -17,3 +17,7 @@ public sealed record AccessRecord(
     /// <summary>No reason text: it may describe a situation, and an access record may be logged.</summary>
     public override string ToString() => $"{Action} by {Caller.NameOf(Role)} {Subject} at {At:O}";
 }
+
+/// <summary>A page of a record's audit trail, and the position to ask for the next page from when more lines follow.</summary>
+[GenerateSerializer, Immutable, Alias("buurtzorg.access-page")]
+public sealed record AccessPage([property: Id(0)] IReadOnlyList<AccessRecord> Lines, [property: Id(1)] long? NextAfter);

@@ -15,6 +15,21 @@ public sealed class InMemoryAuditTrail : IAuditTrail
         return Task.CompletedTask;
     }
 
+    public async Task RecordAll(IReadOnlyCollection<AccessRecord> accesses, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(accesses);
+        foreach (var access in accesses) await Record(access, cancellationToken);
+    }
+
     public Task<IReadOnlyList<AccessRecord>> For(string clientId, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<AccessRecord>>(_accesses.GetValueOrDefault(clientId, []));
+
+    /// <summary>A line's position is its place in the client's list, counted from 1.</summary>
+    public Task<AccessPage> Page(string clientId, long after, int limit, CancellationToken cancellationToken = default)
+    {
+        var lines = _accesses.GetValueOrDefault(clientId, []);
+        var from = (int)Math.Clamp(after, 0, lines.Count);
+        var page = lines.Skip(from).Take(limit).ToList();
+        return Task.FromResult(new AccessPage(page, from + page.Count < lines.Count ? from + page.Count : null));
+    }
 }

@@ -57,7 +57,7 @@ public sealed record DayReport
             md.AppendLine(CultureInfo.InvariantCulture,
                 $"| {o.Phase} | {o.Operation} | {o.Calls} | {N(o.PerSecond)} | {N(o.P50Ms, "0.00")} | {N(o.P90Ms, "0.00")} | {N(o.P99Ms, "0.00")} | {N(o.MaxMs, "0.0")} | {(o.Errors == 0 ? "0" : string.Join(", ", o.ErrorsByStatus.Select(e => $"{e.Key} {e.Value}")))} | {Share(o.ShareOfHealthCheck)} | {Share(o.ShareOfUpsert)} |");
         md.AppendLine();
-        md.AppendLine("Morning peak (every nurse on duty loads her own page, the caseload and the records of her named clients; every team reviews tomorrow):");
+        md.AppendLine("Morning peak (every nurse on duty loads her day with GetMyDay; every team reads its caseload and reviews tomorrow):");
         md.AppendLine();
         md.AppendLine("| day | nurses | teams | wall s | calls | calls/s |");
         md.AppendLine("|---:|---:|---:|---:|---:|---:|");

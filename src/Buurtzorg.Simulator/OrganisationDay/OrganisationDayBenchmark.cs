@@ -58,7 +58,7 @@ public static class OrganisationDayBenchmark
         }
 
         var phases = run.Phases.Phases;
-        var order = new[] { "formation", "morning", "rounds", "evening" };
+        var order = new[] { "formation", "planning", "morning", "rounds", "evening" };
         var ops = order.Where(phases.ContainsKey).SelectMany(p => phases[p].Measurements.Operations.OrderBy(o => o.Key, StringComparer.Ordinal)
             .Select(o => Figures(p, o.Key, o.Value, phases[p].Wall, !Reads.Contains(o.Key)))).ToList();
         var mornings = phases.TryGetValue("morning", out var morning) ? morning.Runs : [];

@@ -12,8 +12,8 @@ namespace Buurtzorg.Simulator.OrganisationDay;
 /// <summary>
 /// An organisation's day over gRPC, as the team apps and the central office would make it, many callers at once.
 /// Formation: teams apply and are approved, nurses are registered and join, referrals are admitted or declined, each
-/// client gets a care plan. Then each day: the morning (every nurse loads her own page, the caseload and the records of her named
-/// clients; each team reviews the day), the rounds (visits, ratings, care-plan changes; the central office reads
+/// client gets a care plan. Before the first day each team reviews today. Then each day: the morning (every nurse loads
+/// her day with GetMyDay; each team reads its caseload and reviews tomorrow), the rounds (visits, ratings, care-plan changes; the central office reads
 /// figures) and the evening (returns from leave, discharges, new referrals, a member leaving and being replaced, leave
 /// starting). Every random choice is drawn on the run's own thread, before each phase, from a <see cref="Random"/>
 /// seeded by <c>--seed</c>: one stream for the formation and another for the days, so the same seed gives the same
@@ -90,6 +90,7 @@ public sealed class OrganisationDayRun
     public async Task Days(Func<bool> another)
     {
         _random = new Random(_options.Seed ^ DaysStream);
+        await Phases.Run("planning", 0, PlanToday());
         for (var day = 1; day == 1 || (_options.Duration is null ? day <= _options.Days : another()); day++)
         {
             await Phases.Run("morning", day, Morning());
@@ -204,31 +205,54 @@ public sealed class OrganisationDayRun
         return added?.Intervention.InterventionId;
     }
 
-    // ---- The morning: every nurse on duty loads her own page and her day; each team reviews tomorrow's plan.
+    // ---- The morning: every nurse on duty loads their day; each team reviews tomorrow's plan.
+
+    private static string Date(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Before the first morning, outside it, each team reviews today: the simulated days share one calendar date, so
+    /// this is the plan every morning's nurses load (GetMyDay), while each morning's review plans tomorrow.
+    /// </summary>
+    private List<Func<Measurements, Task>> PlanToday()
+    {
+        var today = Date(new Buurtzorg.Grains.CareClock().Today);
+        return [.. _organisation.Teams.Where(t => t.Active).Select(team => (Func<Measurements, Task>)(m => m.Time("ReviewDay",
+            () => _planning.ReviewDayAsync(new ReviewDayRequest { RequestId = Request(), TeamId = team.Id, Day = today }, As(team, AnyMember(team))).ResponseAsync)))];
+    }
 
     private List<Func<Measurements, Task>> Morning()
     {
-        var tomorrow = new Buurtzorg.Grains.CareClock().Today.AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var today = new Buurtzorg.Grains.CareClock().Today;
         var items = new List<Func<Measurements, Task>>();
         foreach (var team in _organisation.Teams.Where(t => t.Active))
         {
-            items.Add(m => m.Time("ReviewDay", () => _planning.ReviewDayAsync(new ReviewDayRequest { RequestId = Request(), TeamId = team.Id, Day = tomorrow }, As(team, AnyMember(team))).ResponseAsync));
-            foreach (var nurse in team.Members.Where(n => !n.OnLeave)) items.Add(m => LoadDay(m, team, nurse));
+            items.Add(m => TeamMorning(m, team, Date(today.AddDays(1))));
+            foreach (var nurse in team.Members.Where(n => !n.OnLeave)) items.Add(m => LoadDay(m, team, nurse, Date(today)));
         }
         return Shuffle(items);
     }
 
-    private async Task LoadDay(Measurements m, TeamState team, NurseState nurse)
+    /// <summary>The team reviews tomorrow and reads its caseload once (who is named for whom, for the rounds' visits).</summary>
+    private async Task TeamMorning(Measurements m, TeamState team, string tomorrow)
     {
-        var headers = As(team, nurse.Id);
-        // Her own page first (team, skills, leave): the app shows whom it is signed in as.
-        if (await m.Time("GetNurse", () => _nurses.GetNurseAsync(new GetNurseRequest { NurseId = nurse.Id }, headers).ResponseAsync) is null) return;
-        var caseload = await m.Time("GetCaseload", () => _teams.GetCaseloadAsync(new GetCaseloadRequest { TeamId = team.Id }, headers).ResponseAsync);
-        if (caseload is null) return;
-        team.NamedNurses = caseload.Entries.ToDictionary(e => e.ClientId, e => e.NamedNurseId, StringComparer.Ordinal);
-        foreach (var entry in caseload.Entries.Where(e => e.NamedNurseId == nurse.Id))
-            await m.Time("GetRecord", () => _records.GetRecordAsync(new GetRecordRequest { ClientId = entry.ClientId }, headers).ResponseAsync);
+        var headers = As(team, AnyMember(team));
+        await m.Time("ReviewDay", () => _planning.ReviewDayAsync(new ReviewDayRequest { RequestId = Request(), TeamId = team.Id, Day = tomorrow }, headers).ResponseAsync);
+        var named = new Dictionary<string, string>(StringComparer.Ordinal);
+        var token = "";
+        do
+        {
+            var page = await m.Time("GetCaseload", () => _teams.GetCaseloadAsync(new GetCaseloadRequest { TeamId = team.Id, PageSize = 200, PageToken = token }, headers).ResponseAsync);
+            if (page is null) return;
+            foreach (var entry in page.Entries) named[entry.ClientId] = entry.NamedNurseId;
+            token = page.NextPageToken;
+        }
+        while (token.Length > 0);
+        team.NamedNurses = named;
     }
+
+    /// <summary>A nurse loads her day: one call, her visits and the records they need (issue 15).</summary>
+    private Task<GetMyDayResponse?> LoadDay(Measurements m, TeamState team, NurseState nurse, string today) =>
+        m.Time("GetMyDay", () => _planning.GetMyDayAsync(new GetMyDayRequest { Day = today }, As(team, nurse.Id)).ResponseAsync);
 
     // ---- The rounds: visits (the most frequent write), ratings and care-plan changes; the central office reads.
 

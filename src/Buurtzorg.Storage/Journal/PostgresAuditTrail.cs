@@ -19,13 +19,21 @@ public sealed class PostgresAuditTrail(NpgsqlDataSource database, GroupCommit? c
     /// Writes the line; while the store is unreachable the read it audits is refused as a whole ("please try again":
     /// a line written twice by a retried read only says the record was read twice).
     /// </summary>
-    public async Task Record(AccessRecord access, CancellationToken cancellationToken = default)
+    public Task Record(AccessRecord access, CancellationToken cancellationToken = default) => RecordAll([access], cancellationToken);
+
+    /// <summary>The lines as one batch: one round trip, one transaction (shared with other callers' under a group commit).</summary>
+    public async Task RecordAll(IReadOnlyCollection<AccessRecord> accesses, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(accesses);
+        if (accesses.Count == 0) return;
         void Add(NpgsqlBatch batch)
         {
-            var insert = new NpgsqlBatchCommand(Insert);
-            AddParameters(insert.Parameters, access);
-            batch.BatchCommands.Add(insert);
+            foreach (var access in accesses)
+            {
+                var insert = new NpgsqlBatchCommand(Insert);
+                AddParameters(insert.Parameters, access);
+                batch.BatchCommands.Add(insert);
+            }
         }
         try
         {
@@ -38,25 +46,37 @@ public sealed class PostgresAuditTrail(NpgsqlDataSource database, GroupCommit? c
     }
 
     public Task<IReadOnlyList<AccessRecord>> For(string clientId, CancellationToken cancellationToken = default) =>
-        StorageFaults.Reading(() => Lines(clientId, cancellationToken));
+        StorageFaults.Reading<IReadOnlyList<AccessRecord>>(async () =>
+            (await Lines(clientId, 0, int.MaxValue, cancellationToken)).ConvertAll(l => l.Access));
 
-    private async Task<IReadOnlyList<AccessRecord>> Lines(string clientId, CancellationToken cancellationToken)
+    /// <summary>A line's position is its row id: ids only grow, so a page's last id is where the next one starts.</summary>
+    public Task<AccessPage> Page(string clientId, long after, int limit, CancellationToken cancellationToken = default) =>
+        StorageFaults.Reading(async () =>
+        {
+            var lines = await Lines(clientId, after, limit + 1, cancellationToken);
+            var page = lines.Take(limit).ToList();
+            return new AccessPage(page.ConvertAll(l => l.Access), lines.Count > limit ? page[^1].Id : null);
+        });
+
+    private async Task<List<(long Id, AccessRecord Access)>> Lines(string clientId, long after, int limit, CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand(
-            "SELECT at, subject, role, team_id, action, reason FROM audit_log WHERE client_id = $1 ORDER BY id");
+            "SELECT id, at, subject, role, team_id, action, reason FROM audit_log WHERE client_id = $1 AND id > $2 ORDER BY id LIMIT $3");
         command.Parameters.Add(new NpgsqlParameter { Value = clientId });
+        command.Parameters.Add(new NpgsqlParameter { Value = after });
+        command.Parameters.Add(new NpgsqlParameter { Value = (long)limit });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var accesses = new List<AccessRecord>();
+        var accesses = new List<(long, AccessRecord)>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            accesses.Add(new AccessRecord(
-                new DateTimeOffset(reader.GetDateTime(0), TimeSpan.Zero),
+            accesses.Add((reader.GetInt64(0), new AccessRecord(
+                new DateTimeOffset(reader.GetDateTime(1), TimeSpan.Zero),
                 clientId,
-                reader.GetString(1),
-                Caller.RoleNames[reader.GetString(2)],
-                reader.IsDBNull(3) ? null : reader.GetString(3),
-                reader.GetString(4),
-                reader.IsDBNull(5) ? null : reader.GetString(5)));
+                reader.GetString(2),
+                Caller.RoleNames[reader.GetString(3)],
+                reader.IsDBNull(4) ? null : reader.GetString(4),
+                reader.GetString(5),
+                reader.IsDBNull(6) ? null : reader.GetString(6))));
         }
         return accesses;
     }
