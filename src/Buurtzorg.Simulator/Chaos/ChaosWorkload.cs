@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using Buurtzorg.Api.Security;
 using Buurtzorg.Api.V1;
-using Ids = Buurtzorg.Domain.Common.Ids;
 using Buurtzorg.Grains.Security;
 using Buurtzorg.Simulator.OrganisationDay;
 using Grpc.Core;
+using Ids = Buurtzorg.Domain.Common.Ids;
 
 namespace Buurtzorg.Simulator.Chaos;
 
