@@ -17,7 +17,7 @@ public sealed record ListCursor([property: Id(0)] long Key, [property: Id(1)] st
 }
 
 /// <summary>A page of a list and the cursor of its last item when more items follow it; the list's length.</summary>
-[GenerateSerializer, Immutable, Alias("buurtzorg.page")]
+[GenerateSerializer, Immutable, Alias("buurtzorg.page`1")]
 public sealed record Page<T>([property: Id(0)] IReadOnlyList<T> Items, [property: Id(1)] ListCursor? Next, [property: Id(2)] int Total);
 
 public static class Pages

@@ -66,6 +66,8 @@ public sealed class AccessMatrixTests(ApiHost host) : IClassFixture<ApiHost>
         ["ReviewDay"] = ["nurse/own"],
         ["ReassignVisit"] = ["nurse/own"],
         ["GetDayPlan"] = ["nurse/own"],
+        // The token's own day on the token's own team: a nurse of another team reads hers, never this team's.
+        ["GetMyDay"] = ["nurse/own", "nurse/other"],
         ["SetOnCall"] = ["nurse/own"],
         ["GetRota"] = ["nurse/own"],
         ["LogCall"] = ["nurse/own"],
@@ -249,6 +251,7 @@ public sealed class AccessMatrixTests(ApiHost host) : IClassFixture<ApiHost>
             "ReviewDay" => a.Planning.ReviewDayAsync(new ReviewDayRequest { RequestId = r, TeamId = w.TeamId, Day = tomorrow }).ResponseAsync,
             "ReassignVisit" => a.Planning.ReassignVisitAsync(new ReassignVisitRequest { RequestId = r, TeamId = w.TeamId, Day = tomorrow, VisitId = "visit-x", NurseId = w.NurseId }).ResponseAsync,
             "GetDayPlan" => a.Planning.GetDayPlanAsync(new GetDayPlanRequest { TeamId = w.TeamId, Day = tomorrow }).ResponseAsync,
+            "GetMyDay" => a.Planning.GetMyDayAsync(new GetMyDayRequest { Day = today }).ResponseAsync,
             "SetOnCall" => a.OnCall.SetOnCallAsync(new SetOnCallRequest { RequestId = r, TeamId = w.TeamId, Night = tomorrow, NurseId = w.NurseId }).ResponseAsync,
             "GetRota" => a.OnCall.GetRotaAsync(new GetRotaRequest { TeamId = w.TeamId, FromNight = today, ToNight = tomorrow }).ResponseAsync,
             "LogCall" => a.OnCall.LogCallAsync(new LogCallRequest { RequestId = r, TeamId = w.TeamId, ClientId = w.ClientId, At = yesterday, Outcome = TriageOutcome.AdviceGiven, Note = "Reassured." }).ResponseAsync,

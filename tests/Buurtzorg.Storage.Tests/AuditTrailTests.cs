@@ -25,7 +25,7 @@ public sealed class AuditTrailTests(PostgresServer postgres)
 
         using (GroupCommitTests.Listen(batches))
             await audit.RecordAll([.. Enumerable.Range(1, 12).Select(n => Line(n % 2 == 0 ? "client-a" : "client-b", n))]);
-        Assert.Single(batches);
+        Assert.Single(batches, b => !b.StartsWith("CONNECT", StringComparison.Ordinal)); // opening the connection aside
 
         // Two records' lines interleaved, 2,500 of one of them.
         for (var n = 13; n <= 5000; n += 500)
