@@ -23,7 +23,7 @@ public sealed class ChaosSmokeTests
             Callers = 6,
             Teams = 2,
             Duration = TimeSpan.FromSeconds(30),
-            KillEvery = (8, 12),
+            KillEvery = (2, 4), // the first single kill comes before the first large fault (at a tenth of the run and more)
             PgCrashes = 1,
             PgDown = TimeSpan.FromSeconds(3),
             AllKills = 1,
