@@ -64,7 +64,10 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
                 return new RpcException(new Status(StatusCode.Unavailable, unavailable.Message));
             case OperationCanceledException:
                 return new RpcException(new Status(StatusCode.Cancelled, "The request was cancelled."));
-            case TimeoutException or SiloUnavailableException or OrleansMessageRejectionException:
+            case TimeoutException or SiloUnavailableException or OrleansMessageRejectionException or GatewayTooBusyException or ClientNotAvailableException:
+            // The runtime's own failures to deliver a call come as a plain OrleansException (placement finding no silo for
+            // a grain while the cluster changes or a silo starts); ours never throw it.
+            case OrleansException when e.GetType() == typeof(OrleansException):
             case var _ when CausedByStorage(e):
                 LogUnavailable(logger, method, e.GetType().Name);
                 // A call that timed out or lost its silo may have been carried out before the answer was lost.

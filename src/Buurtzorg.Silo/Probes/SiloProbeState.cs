@@ -12,7 +12,8 @@ namespace Buurtzorg.Silo.Probes;
 /// purpose is alive until it exits).</item>
 /// </list>
 /// </summary>
-public sealed class SiloProbeState(ISiloStatusOracle oracle, IHostApplicationLifetime lifetime) : ILifecycleParticipant<ISiloLifecycle>
+public sealed class SiloProbeState(ISiloStatusOracle oracle, IHostApplicationLifetime lifetime, IClusterManifestProvider manifests)
+    : ILifecycleParticipant<ISiloLifecycle>
 {
     private volatile bool _joined;
 
@@ -31,11 +32,19 @@ public sealed class SiloProbeState(ISiloStatusOracle oracle, IHostApplicationLif
 
     public bool IsStopping => lifetime.ApplicationStopping.IsCancellationRequested;
 
+    /// <summary>How long the start waits for the cluster's manifest to list this silo (see <see cref="Participate"/>).</summary>
+    public static readonly TimeSpan ManifestPatience = TimeSpan.FromSeconds(10);
+
     public void Participate(ISiloLifecycle lifecycle) =>
-        // Active is the stage after the silo has joined the membership table and taken its share of the directory.
-        lifecycle.Subscribe(nameof(SiloProbeState), ServiceLifecycleStage.Active, _ =>
+        // Active is the stage after the silo has joined the membership table and taken its share of the directory. Placement
+        // reads the cluster's manifest, which learns this silo's grain types a moment after that: a call placed before then
+        // fails ("no active nodes are compatible"). So the silo is neither started nor ready, and the host's start does not
+        // return, until the manifest lists it; bounded, as a silo that never appears there is the membership's to judge.
+        lifecycle.Subscribe(nameof(SiloProbeState), ServiceLifecycleStage.Active, async cancellation =>
         {
+            var giveUp = DateTime.UtcNow + ManifestPatience;
+            while (!manifests.Current.Silos.ContainsKey(oracle.SiloAddress) && DateTime.UtcNow < giveUp)
+                await Task.Delay(20, cancellation);
             _joined = true;
-            return Task.CompletedTask;
         });
 }
