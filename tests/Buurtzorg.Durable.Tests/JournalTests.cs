@@ -36,8 +36,11 @@ public sealed class JournalTests(PostgresServer postgres)
 
         var journalCommands = commands.Count(c => c.Contains("record_journal", StringComparison.Ordinal));
         Assert.Equal(visits, journalCommands);
-        // Anything else in the window is the membership's heartbeat, not the visits.
-        Assert.True(commands.Count <= visits + 2, $"{commands.Count} commands for {visits} visits:\n{string.Join("\n", commands)}");
+        // Each visit is one command: its journal row with its audit line in the same batch. Anything else in the window is
+        // work on a timer (the membership's heartbeat; on a loaded machine the team writing what its clients reported,
+        // a grain activating for it): a few commands, however many visits; a write per visit would be twenty more.
+        var others = commands.Where(c => !c.Contains("record_journal", StringComparison.Ordinal)).ToList();
+        Assert.True(others.Count < visits / 2, $"{others.Count} other commands during {visits} visits:\n{string.Join("\n", others)}");
 
         await using var connection = new NpgsqlConnection(database);
         await connection.OpenAsync();
