@@ -102,6 +102,7 @@ public static class ChaosCommand
             FalselySuspected = NotStopped(watch.Suspected, faults.Faults, cluster.AbandonedSiloPorts),
             FailedStarts = cluster.FailedStarts,
             SuccessesPerSecond = PerSecond(ledger.Successes),
+            RetriedThenRefused = ledger.RetriedThenRefusedWrites,
         };
         await File.WriteAllTextAsync(Path.Combine(directory, "chaos.json"), report.ToJson());
         await File.WriteAllTextAsync(Path.Combine(directory, "chaos.md"), report.ToText());

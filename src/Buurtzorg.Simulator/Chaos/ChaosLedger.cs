@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using Grpc.Core;
 
 namespace Buurtzorg.Simulator.Chaos;
@@ -56,6 +57,18 @@ public sealed class ChaosLedger
     public double LastSuccess => (Interlocked.Read(ref _lastSuccess) - Started) / (double)Stopwatch.Frequency;
 
     public void Write(ChaosWrite write) => _writes.Enqueue(write);
+
+    private readonly ConcurrentQueue<string> _retriedThenRefused = new();
+
+    /// <summary>
+    /// A write that was sent again and then refused, or never answered: its answers in order, each with the second it
+    /// came. A refusal is right when the first attempt changed nothing, wrong when it was applied; the list lets a
+    /// reader line each up with the faults of the run.
+    /// </summary>
+    public void RetriedThenRefused(string operation, IEnumerable<(double At, string Status)> answers) =>
+        _retriedThenRefused.Enqueue($"{operation}: {string.Join(" → ", answers.Select(a => string.Create(CultureInfo.InvariantCulture, $"{a.Status} at {a.At:0.0} s")))}");
+
+    public IReadOnlyList<string> RetriedThenRefusedWrites => [.. _retriedThenRefused];
 
     public IReadOnlyDictionary<(string Operation, string Status), long> Answers => _answers;
 

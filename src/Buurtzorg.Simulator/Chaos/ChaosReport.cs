@@ -51,6 +51,9 @@ public sealed record ChaosReport
     /// <summary>Replacement silos that did not serve within the startup patience (killed and started again).</summary>
     public required int FailedStarts { get; init; }
 
+    /// <summary>Writes sent again and then refused, or never answered, with their answers in order (see <see cref="ChaosLedger.RetriedThenRefused"/>).</summary>
+    public required IReadOnlyList<string> RetriedThenRefused { get; init; }
+
     /// <summary>Successful writes in each second of the run, from its start.</summary>
     public required IReadOnlyList<int> SuccessesPerSecond { get; init; }
 
@@ -130,6 +133,12 @@ public sealed record ChaosReport
             text.AppendLine(CultureInfo.InvariantCulture, $"{title}:");
             foreach (var item in items.Take(20)) text.AppendLine(CultureInfo.InvariantCulture, $"  {item}");
             if (items.Count > 20) Line($"  … and {items.Count - 20} more (in the JSON)");
+        }
+        if (RetriedThenRefused.Count > 0)
+        {
+            Line($"sent again, then refused or never answered ({RetriedThenRefused.Count}; right if the first attempt changed nothing):");
+            foreach (var write in RetriedThenRefused.Take(20)) text.AppendLine(CultureInfo.InvariantCulture, $"  {write}");
+            if (RetriedThenRefused.Count > 20) Line($"  … and {RetriedThenRefused.Count - 20} more (in the JSON)");
         }
         text.AppendLine(Passed ? "PASSED" : "FAILED");
         return text.ToString();

@@ -267,7 +267,8 @@ public sealed class ChaosWorkload
         var leaving = team.Others[0];
         var left = await Send("LeaveTeam", o => new TeamService.TeamServiceClient(o.Invoker).LeaveTeamAsync(
             new LeaveTeamRequest { RequestId = Request(), TeamId = team.Id, NurseId = leaving }, o.Options).ResponseAsync, team.Anchor, cancellation);
-        if (left.Value is not null) team.Others.Remove(leaving);
+        // NOT_FOUND: she is no longer a member (an earlier attempt left unanswered took her off); asking again would only repeat it.
+        if (left.Value is not null || left.Status == nameof(StatusCode.NotFound)) team.Others.Remove(leaving);
     }
 
     private async Task<string> Register(CancellationToken cancellation)
@@ -308,6 +309,7 @@ public sealed class ChaosWorkload
     {
         var giveUp = Stopwatch.GetTimestamp() + (long)(RetryPatience.TotalSeconds * Stopwatch.Frequency);
         var random = Random.Shared;
+        var seen = new List<(double At, string Status)>();
         while (true)
         {
             var invoker = await _cluster.Next(cancellation);
@@ -322,8 +324,12 @@ public sealed class ChaosWorkload
             {
                 var status = ChaosLedger.StatusOf(e);
                 _ledger.Answer(operation, status);
-                if (e.Status.DebugException is null && !Retried.Contains(e.StatusCode)) return new Answer<T>(null, WriteOutcome.Refused, status);
-                if (Stopwatch.GetTimestamp() > giveUp) return new Answer<T>(null, WriteOutcome.Unresolved, status);
+                seen.Add((_ledger.Now, status));
+                var refused = e.Status.DebugException is null && !Retried.Contains(e.StatusCode);
+                var unresolved = !refused && Stopwatch.GetTimestamp() > giveUp;
+                if ((refused && seen.Count > 1) || unresolved) _ledger.RetriedThenRefused(operation, seen);
+                if (refused) return new Answer<T>(null, WriteOutcome.Refused, status);
+                if (unresolved) return new Answer<T>(null, WriteOutcome.Unresolved, status);
             }
             await Task.Delay(random.Next(100, 400), cancellation);
         }
