@@ -228,6 +228,30 @@ public sealed class TeamStepTests(ClusterFixture fixture)
     }
 
     [Theory]
+    [InlineData(StepPoint.Taking)]
+    [InlineData(StepPoint.Taken)]
+    public async Task A_nurse_leaving_when_interrupted_is_answered_her_departure_when_the_app_sends_it_again_first(StepPoint point)
+    {
+        // The chaos run's case: the app's retry, not the reminder, is what finishes the step.
+        var team = await _people.ActiveTeam();
+        var referral = await team.Refer(NewRequest(), Referral());
+        var entry = await team.Admit(NewRequest(), referral.ReferralId, null, null);
+        var leaving = entry.NamedNurseId;
+        var requestId = NewRequest();
+        ClusterFixture.Faults.Arm(team, point, new SiloUnavailableException());
+        await Unfinished(() => team.Leave(requestId, leaving));
+
+        ClusterFixture.ActAs(new Caller(entry.BackupNurseId!, Role.Nurse, team.GetPrimaryKeyString()));
+        var (again, departure) = await team.Leave(requestId, leaving);
+        ClusterFixture.ActAs(null);
+
+        Assert.Null(again.Member(leaving));
+        Assert.Equal(leaving, Assert.Single(departure.Handovers).PreviousNamedNurseId);
+        Assert.Empty((await Stored(team)).Outbox);
+        Assert.Null(await TeamOfNurse(leaving));
+    }
+
+    [Theory]
     [InlineData(Nudge.Reminder)]
     [InlineData(Nudge.Reactivation)]
     public async Task A_closing_interrupted_before_a_member_is_told_releases_every_member_without_the_app(Nudge nudge)

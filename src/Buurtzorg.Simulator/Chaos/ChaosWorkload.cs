@@ -83,17 +83,20 @@ public sealed class ChaosWorkload
     {
         for (var t = 0; t < _options.Teams; t++)
         {
-            var applied = await Send("ApplyTeam", o => new TeamService.TeamServiceClient(o.Invoker).ApplyTeamAsync(new ApplyTeamRequest
+            // Each request is made once, outside the attempt: every retry sends the same request id.
+            var apply = new ApplyTeamRequest
             {
                 RequestId = Request(),
                 Name = $"Chaos team {t}",
                 Footprint = { DayOptions.Districts[t % DayOptions.Districts.Count] },
                 // Room for every caller's clients; two members are safe staffing, so a member may leave.
                 CapacityPolicy = new CapacityPolicy { MaxClients = 200, MaxClientsPerFte = 20, SplitSuggestedAboveMembers = 12, MinMembersForSafeStaffing = 2, FullTimeHours = 37.5 },
-            }, o.Options).ResponseAsync, _office, cancellation);
+            };
+            var applied = await Send("ApplyTeam", o => new TeamService.TeamServiceClient(o.Invoker).ApplyTeamAsync(apply, o.Options).ResponseAsync, _office, cancellation);
             var teamId = Required(applied.Value, "ApplyTeam").Team.TeamId;
+            var approve = new ApproveTeamRequest { RequestId = Request(), TeamId = teamId };
             Required((await Send("ApproveTeam", o => new TeamService.TeamServiceClient(o.Invoker).ApproveTeamAsync(
-                new ApproveTeamRequest { RequestId = Request(), TeamId = teamId }, o.Options).ResponseAsync, _office, cancellation)).Value, "ApproveTeam");
+                approve, o.Options).ResponseAsync, _office, cancellation)).Value, "ApproveTeam");
             ChaosTeam? team = null;
             for (var n = 0; n < NursesPerTeam; n++)
             {
@@ -265,23 +268,24 @@ public sealed class ChaosWorkload
         if (!await Join(team, nurse, cancellation)) return;
         team.Others.Add(nurse);
         var leaving = team.Others[0];
-        var left = await Send("LeaveTeam", o => new TeamService.TeamServiceClient(o.Invoker).LeaveTeamAsync(
-            new LeaveTeamRequest { RequestId = Request(), TeamId = team.Id, NurseId = leaving }, o.Options).ResponseAsync, team.Anchor, cancellation);
-        // NOT_FOUND: she is no longer a member (an earlier attempt left unanswered took her off); asking again would only repeat it.
-        if (left.Value is not null || left.Status == nameof(StatusCode.NotFound)) team.Others.Remove(leaving);
+        var leave = new LeaveTeamRequest { RequestId = Request(), TeamId = team.Id, NurseId = leaving };
+        var left = await Send("LeaveTeam", o => new TeamService.TeamServiceClient(o.Invoker).LeaveTeamAsync(leave, o.Options).ResponseAsync,
+            team.Anchor, cancellation);
+        if (left.Value is not null) team.Others.Remove(leaving);
     }
 
     private async Task<string> Register(CancellationToken cancellation)
     {
+        var register = BenchmarkTeam.Registrant(Request(), "Chaos nurse");
         var registered = await Send("RegisterNurse", o => new NurseService.NurseServiceClient(o.Invoker).RegisterNurseAsync(
-            BenchmarkTeam.Registrant(Request(), "Chaos nurse"), o.Options).ResponseAsync, _office, cancellation);
+            register, o.Options).ResponseAsync, _office, cancellation);
         return Required(registered.Value, "RegisterNurse").Nurse.NurseId;
     }
 
     private async Task<bool> Join(ChaosTeam team, string nurse, CancellationToken cancellation)
     {
-        var joined = await Send("JoinTeam", o => new TeamService.TeamServiceClient(o.Invoker).JoinTeamAsync(
-            new JoinTeamRequest { RequestId = Request(), TeamId = team.Id, NurseId = nurse }, o.Options).ResponseAsync,
+        var join = new JoinTeamRequest { RequestId = Request(), TeamId = team.Id, NurseId = nurse };
+        var joined = await Send("JoinTeam", o => new TeamService.TeamServiceClient(o.Invoker).JoinTeamAsync(join, o.Options).ResponseAsync,
             team.Anchor, cancellation); // the anchor joins herself first, then adds the others
         return joined.Value is not null;
     }
@@ -310,6 +314,8 @@ public sealed class ChaosWorkload
         var giveUp = Stopwatch.GetTimestamp() + (long)(RetryPatience.TotalSeconds * Stopwatch.Frequency);
         var random = Random.Shared;
         var seen = new List<(double At, string Status)>();
+        // A refusal's message is written for a nurse and free of patient data: the report may show it.
+        static bool IsRefusal(RpcException e) => e.Status.DebugException is null && !Retried.Contains(e.StatusCode);
         while (true)
         {
             var invoker = await _cluster.Next(cancellation);
@@ -324,8 +330,8 @@ public sealed class ChaosWorkload
             {
                 var status = ChaosLedger.StatusOf(e);
                 _ledger.Answer(operation, status);
-                seen.Add((_ledger.Now, status));
-                var refused = e.Status.DebugException is null && !Retried.Contains(e.StatusCode);
+                seen.Add((_ledger.Now, IsRefusal(e) ? $"{status} \"{e.Status.Detail}\"" : status));
+                var refused = IsRefusal(e);
                 var unresolved = !refused && Stopwatch.GetTimestamp() > giveUp;
                 if ((refused && seen.Count > 1) || unresolved) _ledger.RetriedThenRefused(operation, seen);
                 if (refused) return new Answer<T>(null, WriteOutcome.Refused, status);
