@@ -22,7 +22,7 @@ namespace Buurtzorg.Baseline;
 /// </summary>
 public sealed class BaselineCareRecordApi(NpgsqlDataSource database, CallerSeal seal, CareClock clock) : CareRecordService.CareRecordServiceBase
 {
-    private const int LatestShown = 30;
+    private const int LatestShown = 10; // as the project's record view shows (RecordView.LatestShown)
     private const int MostInterventions = 50;
     private const string NoRecord = "No client record has this id.";
     private const string VisitKind = "visit_recorded";

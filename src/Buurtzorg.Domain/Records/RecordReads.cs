@@ -5,7 +5,7 @@ namespace Buurtzorg.Domain.Records;
 
 /// <summary>
 /// The record as a team app reads it: the present and the latest <see cref="LatestShown"/> visits and notes of the
-/// episode, newest first. Its size does not grow with the history, so it is what travels between grains and silos.
+/// episode, newest first, each active problem with its first and latest rating. Its size does not grow with the history, so it is what travels between grains and silos.
 /// </summary>
 public sealed record RecordView(
     string ClientId,
@@ -29,18 +29,25 @@ public sealed record RecordView(
     ImmutableDictionary<string, int> VisitsByNurse,
     double? DirectCareShare)
 {
-    /// <summary>Visits and notes the record shows; the history pages through the rest.</summary>
-    public const int LatestShown = 30;
+    /// <summary>
+    /// Visits and notes the record shows; the history pages through the rest. Ten is three weeks of a thrice-weekly
+    /// client; the day's sheet (GetMyDay) carries the latest note too. With 30 the view crossing silos was 13–19 KB.
+    /// </summary>
+    public const int LatestShown = 10;
 
     public static RecordView Of(CareRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
         return new(record.ClientId, record.Version, record.NhsNumber, record.Demographics, record.Referrals,
-            record.DetailsDifferFromReferral, record.OpenEpisode, record.PastEpisodes, record.ActiveProblems, record.Goals,
+            record.DetailsDifferFromReferral, record.OpenEpisode, record.PastEpisodes, [.. record.ActiveProblems.Select(FirstAndLatest)], record.Goals,
             record.Interventions, record.Network, record.NextReviewOn, record.ReablementEndsOn,
             NewestFirst(record.EpisodeVisits), NewestFirst(record.EpisodeNotes), record.Tally.Visits, record.Tally.Notes,
             record.VisitsByNurse(), record.DirectCareShare());
     }
+
+    /// <summary>A problem as the record shows it: its first and latest ratings (and so its change); the history holds every one.</summary>
+    private static CarePlanProblem FirstAndLatest(CarePlanProblem problem) =>
+        problem.Ratings.Count <= 2 ? problem : problem with { Ratings = [problem.Ratings[0], problem.Ratings[^1]] };
 
     private static ImmutableList<T> NewestFirst<T>(ImmutableList<T> items) =>
         [.. items.Skip(Math.Max(0, items.Count - LatestShown)).Reverse()];

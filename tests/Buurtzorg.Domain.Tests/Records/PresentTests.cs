@@ -72,6 +72,26 @@ public sealed class PresentTests
     }
 
     [Fact]
+    public void The_record_view_shows_ten_visits_ten_notes_and_each_problems_first_and_latest_rating_whatever_the_present_keeps()
+    {
+        var record = Folded(WithCarePlan().Present(), Care(1, 90));
+        Assert.True(record.EpisodeVisits.Count > RecordView.LatestShown && record.EpisodeNotes.Count > RecordView.LatestShown);
+        var kept = record.ActiveProblem("prob-skin")!;
+        Assert.True(kept.Ratings.Count > 2);
+
+        var view = RecordView.Of(record);
+
+        Assert.Equal(10, RecordView.LatestShown);
+        Assert.Equal([.. record.EpisodeVisits.TakeLast(10).Reverse()], view.LatestVisits);
+        Assert.Equal([.. record.EpisodeNotes.TakeLast(10).Reverse()], view.LatestNotes);
+        var shown = Assert.Single(view.ActiveProblems);
+        Assert.Equal([kept.Ratings[0], kept.Ratings[^1]], shown.Ratings);
+        Assert.Equal((kept.FirstRating, kept.LatestRating, kept.Change), (shown.FirstRating, shown.LatestRating, shown.Change));
+        // Small enough to cross between silos in under 8 KB, what issue 13 asks of GetRecord.
+        Assert.InRange(JsonSerializer.Serialize(view, Json).Length, 1, 8 * 1024);
+    }
+
+    [Fact]
     public void A_present_read_from_storage_holds_each_repeated_id_once_and_says_the_same()
     {
         var record = Folded(WithCarePlan().Present(), Care(1, 60));
