@@ -1,5 +1,6 @@
 using Buurtzorg.Api.Tests.Infrastructure;
 using Buurtzorg.Api.V1;
+using Buurtzorg.Grains.Security;
 using Buurtzorg.TestSupport;
 using Google.Protobuf.WellKnownTypes;
 using static Buurtzorg.Api.Tests.Infrastructure.TeamApp;
@@ -43,7 +44,8 @@ public sealed class SyncRestartTests(PostgresServer postgres)
         }
 
         await using var second = await DurableSilo.Start(database, cluster);
-        var again = second.App();
+        // The tablet signs in again as the nurse it belongs to.
+        var again = second.App().As(new Caller(clients[0].NamedNurseId, Role.Nurse, teamId));
         var results = (await again.Sync.UploadAsync(new UploadRequest { TeamId = teamId, Items = { batch } })).Results;
 
         Assert.Equal(
