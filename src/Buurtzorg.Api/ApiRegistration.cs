@@ -80,6 +80,7 @@ public static class ApiRegistration
         endpoints.MapGrpcService<CentralOfficeApi>().RequireAuthorization();
         endpoints.MapGrpcService<PlanningApi>().RequireAuthorization();
         endpoints.MapGrpcService<OnCallApi>().RequireAuthorization();
+        endpoints.MapGrpcService<SyncApi>().RequireAuthorization();
         // Health and reflection stay open: probes and tools carry no token.
         endpoints.MapGrpcHealthChecksService();
         endpoints.MapGrpcReflectionService();

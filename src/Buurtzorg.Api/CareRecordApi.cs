@@ -40,22 +40,31 @@ public sealed class CareRecordApi(IGrainFactory grains, CareClock clock) : CareR
 
     public override async Task<AddNetworkMemberResponse> AddNetworkMember(AddNetworkMemberRequest request, ServerCallContext context)
     {
+        var write = await Entry(request).Append();
+        return new AddNetworkMemberResponse { Member = write.Member?.ToProto() };
+    }
+
+    internal RecordCall Entry(AddNetworkMemberRequest request)
+    {
         var (client, id, by) = Write(request.RequestId, request.ClientId, request.RecordedBy, "net");
-        var entry = new NetworkMemberAdded(id, Now, by, id,
+        return new(client, new NetworkMemberAdded(id, WrittenAt(request.WrittenAt), by, id,
             Wire.Enum<Records.NetworkRole>((int)request.Role, "role"),
             Text.Required(request.Name, "Network member name"),
             Text.Optional(request.Contact, "Network member contact"),
             Wire.Enum<Records.ContactPreference>((int)request.ContactPreference, "contact_preference"),
-            Text.Optional(request.Note, "Network note", Text.NoteMax, multiline: true));
-        var write = await client.Append(entry);
-        return new AddNetworkMemberResponse { Member = write.Member?.ToProto() };
+            Text.Optional(request.Note, "Network note", Text.NoteMax, multiline: true)));
     }
 
     public override async Task<RemoveNetworkMemberResponse> RemoveNetworkMember(RemoveNetworkMemberRequest request, ServerCallContext context)
     {
+        var write = await Entry(request).Append();
+        return new RemoveNetworkMemberResponse { EntryId = write.Entry.EntryId };
+    }
+
+    internal RecordCall Entry(RemoveNetworkMemberRequest request)
+    {
         var (client, id, by) = Write(request.RequestId, request.ClientId, request.RecordedBy, "e");
-        await client.Append(new NetworkMemberRemoved(id, Now, by, Ids.Parse(request.MemberId, "member_id")));
-        return new RemoveNetworkMemberResponse { EntryId = id };
+        return new(client, new NetworkMemberRemoved(id, WrittenAt(request.WrittenAt), by, Ids.Parse(request.MemberId, "member_id")));
     }
 
     public override async Task<AddProblemResponse> AddProblem(AddProblemRequest request, ServerCallContext context)
@@ -79,24 +88,33 @@ public sealed class CareRecordApi(IGrainFactory grains, CareClock clock) : CareR
 
     public override async Task<RateProblemResponse> RateProblem(RateProblemRequest request, ServerCallContext context)
     {
+        var write = await Entry(request).Append();
+        return new RateProblemResponse { EntryId = write.Entry.EntryId, Problem = write.Problem?.ToProto() };
+    }
+
+    internal RecordCall Entry(RateProblemRequest request)
+    {
         var (client, id, by) = Write(request.RequestId, request.ClientId, request.RecordedBy, "rate");
         var problemId = Ids.Parse(request.ProblemId, "problem_id");
-        var entry = new RatingRecorded(id, Now, by, problemId, RecordMapping.FromProto(request.Rating), Wire.DateOr(request.RatedOn, "rated_on", Today), by);
-        var write = await client.Append(entry);
-        return new RateProblemResponse { EntryId = id, Problem = write.Problem?.ToProto() };
+        return new(client, new RatingRecorded(id, Now, by, problemId, RecordMapping.FromProto(request.Rating),
+            Wire.DateOr(request.RatedOn, "rated_on", Today), by));
     }
 
     public override async Task<AgreeGoalResponse> AgreeGoal(AgreeGoalRequest request, ServerCallContext context)
     {
+        var write = await Entry(request).Append();
+        return new AgreeGoalResponse { Goal = write.Goal?.ToProto() };
+    }
+
+    internal RecordCall Entry(AgreeGoalRequest request)
+    {
         var (client, id, by) = Write(request.RequestId, request.ClientId, request.RecordedBy, "goal");
-        var entry = new GoalAgreed(id, Now, by, id,
+        return new(client, new GoalAgreed(id, Now, by, id,
             Ids.Parse(request.ProblemId, "problem_id"),
             Text.Required(request.Description, "Goal description", CareRecordRules.GoalMax),
             Wire.Enum<Records.AgreedBy>((int)request.AgreedBy, "agreed_by"),
             Text.Required(request.AgreedByName, "Who agreed the goal"),
-            Wire.DateOr(request.AgreedOn, "agreed_on", Today));
-        var write = await client.Append(entry);
-        return new AgreeGoalResponse { Goal = write.Goal?.ToProto() };
+            Wire.DateOr(request.AgreedOn, "agreed_on", Today)));
     }
 
     public override async Task<AddInterventionResponse> AddIntervention(AddInterventionRequest request, ServerCallContext context)
@@ -144,23 +162,38 @@ public sealed class CareRecordApi(IGrainFactory grains, CareClock clock) : CareR
 
     public override async Task<RecordVisitResponse> RecordVisit(RecordVisitRequest request, ServerCallContext context)
     {
+        var write = await Entry(request).Append();
+        return new RecordVisitResponse { Visit = write.Visit?.ToProto() };
+    }
+
+    internal RecordCall Entry(RecordVisitRequest request)
+    {
         var nurseId = Ids.Parse(request.NurseId, "nurse_id");
         var (client, id, _) = Write(request.RequestId, request.ClientId, nurseId, "visit");
-        var entry = Visit(id, nurseId, request.Start, request.DurationMinutes, request.DirectCareMinutes, request.InterventionsDone,
-            request.Note, request.OutOfHours);
-        var write = await client.Append(entry);
-        return new RecordVisitResponse { Visit = write.Visit?.ToProto() };
+        return new(client, Visit(id, nurseId, request.Start, request.DurationMinutes, request.DirectCareMinutes, request.InterventionsDone,
+            request.Note, request.OutOfHours));
     }
 
     public override async Task<AddNoteResponse> AddNote(AddNoteRequest request, ServerCallContext context)
     {
-        var (client, id, by) = Write(request.RequestId, request.ClientId, request.RecordedBy, "note");
-        var text = Text.Required(request.Text, "Note", Text.NoteMax, multiline: true);
-        var write = await client.Append(new NoteAdded(id, Now, by, id, text));
+        var write = await Entry(request).Append();
         return new AddNoteResponse { Note = write.Note?.ToProto() };
     }
 
+    internal RecordCall Entry(AddNoteRequest request)
+    {
+        var (client, id, by) = Write(request.RequestId, request.ClientId, request.RecordedBy, "note");
+        var text = Text.Required(request.Text, "Note", Text.NoteMax, multiline: true);
+        return new(client, new NoteAdded(id, WrittenAt(request.WrittenAt), by, id, text));
+    }
+
     public override async Task<CorrectEntryResponse> CorrectEntry(CorrectEntryRequest request, ServerCallContext context)
+    {
+        var write = await (await Entry(request)).Append();
+        return new CorrectEntryResponse { Entry = write.Entry.ToHistory() };
+    }
+
+    internal async Task<RecordCall> Entry(CorrectEntryRequest request)
     {
         var (client, id, by) = Write(request.RequestId, request.ClientId, request.RecordedBy, "corr");
         var entryId = Ids.Parse(request.EntryId, "entry_id");
@@ -172,8 +205,7 @@ public sealed class CareRecordApi(IGrainFactory grains, CareClock clock) : CareR
         // The replacement keeps the ids of what it corrects; the app sends only the corrected fields.
         var original = await client.Entry(entryId);
         var replacement = Replacement(request, original);
-        var write = await client.Append(new Correction(id, Now, by, entryId, reason, replacement));
-        return new CorrectEntryResponse { Entry = write.Entry.ToHistory() };
+        return new(client, new Correction(id, WrittenAt(request.WrittenAt), by, entryId, reason, replacement));
     }
 
     public override async Task<ListAccessesResponse> ListAccesses(ListAccessesRequest request, ServerCallContext context)
@@ -251,6 +283,18 @@ public sealed class CareRecordApi(IGrainFactory grains, CareClock clock) : CareR
             Wire.Bounded(interventions, "interventions_done", 50).Select(i => Ids.Parse(i, "interventions_done")).ToImmutableList(),
             Text.Optional(note, "Visit note", Text.NoteMax, multiline: true), outOfHours);
 
+    /// <summary>
+    /// When a nurse wrote an entry: <paramref name="at"/> when the app gives it (work done offline, sent later), now
+    /// when not. Not in the future (give or take the clock's tolerance); the record's rules check it against the episode.
+    /// </summary>
+    private DateTimeOffset WrittenAt(Google.Protobuf.WellKnownTypes.Timestamp? at)
+    {
+        if (at is null) return Now;
+        var written = Wire.Instant(at, "written_at", clock);
+        return written <= Now + CareTime.ClockTolerance ? written
+            : throw CareRuleException.Invalid("written_at cannot be in the future: check the device's clock.");
+    }
+
     private IClientGrain Client(string clientId) => grains.GetGrain<IClientGrain>(Ids.Parse(clientId, "client_id"));
 
     /// <summary>What every write checks first: the request id, the client, who records it; and the new entry's id.</summary>
@@ -259,4 +303,10 @@ public sealed class CareRecordApi(IGrainFactory grains, CareClock clock) : CareR
         var request = Ids.RequestId(requestId);
         return (Client(clientId), Ids.Derive(kind, request), Ids.Parse(recordedBy, "recorded_by"));
     }
+}
+
+/// <summary>A write to a client's record, checked and built from its request, not yet sent (a single call, or an upload's item).</summary>
+internal sealed record RecordCall(IClientGrain Client, RecordEntry Entry)
+{
+    public Task<RecordWrite> Append() => Client.Append(Entry);
 }

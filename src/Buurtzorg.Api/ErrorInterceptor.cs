@@ -43,6 +43,12 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
         }
     }
 
+    /// <summary>
+    /// How a failure is answered, for a call that answers several writes at once (an upload's items): each as it would
+    /// be answered alone, status, message and reason.
+    /// </summary>
+    internal RpcException Answer(Exception e, string method) => e as RpcException ?? Translate(e, method, write: true)!;
+
     /// <summary>A write carries the request id that makes it safe to send again.</summary>
     private static bool IsWrite(object? request) =>
         request is Google.Protobuf.IMessage message && message.Descriptor.FindFieldByName("request_id") is not null;

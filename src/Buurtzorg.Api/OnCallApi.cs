@@ -47,16 +47,20 @@ public sealed class OnCallApi(IGrainFactory grains, CareClock clock) : OnCallSer
 
     public override async Task<RecordOutOfHoursVisitResponse> RecordOutOfHoursVisit(RecordOutOfHoursVisitRequest request, ServerCallContext context)
     {
+        var write = await Entry(request).Append();
+        return new RecordOutOfHoursVisitResponse { Visit = write.Visit?.ToProto() };
+    }
+
+    internal RecordCall Entry(RecordOutOfHoursVisitRequest request)
+    {
         var requestId = Ids.RequestId(request.RequestId);
         var client = grains.GetGrain<IClientGrain>(Ids.Parse(request.ClientId, "client_id"));
         var nurseId = Ids.Parse(request.NurseId, "nurse_id");
         var id = Ids.Derive("visit", requestId);
         var note = Text.Optional(request.Note, "Visit note", Text.NoteMax, multiline: true);
         var start = Wire.Instant(request.Start, "start", clock);
-        var visit = new VisitRecorded(id, clock.LocalNow, nurseId, id, nurseId, start, request.DurationMinutes,
-            request.DirectCareMinutes, [], note, OutOfHours: true);
-        var write = await client.Append(visit);
-        return new RecordOutOfHoursVisitResponse { Visit = write.Visit?.ToProto() };
+        return new(client, new VisitRecorded(id, clock.LocalNow, nurseId, id, nurseId, start, request.DurationMinutes,
+            request.DirectCareMinutes, [], note, OutOfHours: true));
     }
 
     public override async Task<ListCallsResponse> ListCalls(ListCallsRequest request, ServerCallContext context)

@@ -31,6 +31,13 @@ public interface IClientGrain : IGrainWithStringKey
     /// <returns>The entry as stored (for a retry, as first stored), the record's version and the view of its subject.</returns>
     [Alias("append")] Task<RecordWrite> Append(RecordEntry entry);
 
+    /// <summary>
+    /// Appends a clinical entry made offline (SyncService.Upload): checked as <see cref="Append"/> checks it, except that
+    /// an intervention stopped or a problem resolved meanwhile may still be named, since what happened is kept.
+    /// </summary>
+    /// <returns>The write, and whether it met a care plan that had changed before it was made.</returns>
+    [Alias("append-offline")] Task<OfflineWrite> AppendOffline(RecordEntry entry);
+
     /// <summary>The record as a team app reads it (audited): the present, never the history.</summary>
     [Alias("get")] Task<RecordView> Get();
 
@@ -55,3 +62,7 @@ public interface IClientGrain : IGrainWithStringKey
     /// </summary>
     [Alias("sheet")] Task<ClientSheet?> Sheet(string teamId);
 }
+
+/// <summary>An offline write as stored, and whether it met a care plan changed before it was made (see IClientGrain.AppendOffline).</summary>
+[GenerateSerializer, Immutable, Alias("buurtzorg.offline-write")]
+public sealed record OfflineWrite([property: Id(0)] RecordWrite Write, [property: Id(1)] bool Conflict);

@@ -52,6 +52,20 @@ public interface ITeamGrain : IGrainWithStringKey
     [Alias("caseload")] Task<CaseloadPage> Caseload(ListCursor? after, int limit);
 
     /// <summary>
+    /// What changed on the caseload, its records and the members since <paramref name="since"/> (a position this log
+    /// gave; null: everything), in the order the changes were made, a page at a time (for the team's own nurses).
+    /// </summary>
+    [Alias("changes")] Task<CaseloadChanges> Changes(long? since, ListCursor? after, int limit);
+
+    /// <summary>
+    /// An offline write by <paramref name="nurseId"/>, made at <paramref name="at"/>, reached the client's record,
+    /// which found it met a changed care plan or not (<paramref name="recordConflict"/>). Raises
+    /// <see cref="CaseloadFlag.OfflineConflict"/> when it did, or when the client had passed from that nurse to
+    /// another named nurse before the write was made; answers whether it raised it.
+    /// </summary>
+    [Alias("offline-written")] Task<bool> OfflineWritten(string clientId, string nurseId, DateTimeOffset at, bool recordConflict);
+
+    /// <summary>
     /// Whether a nurse is a current member (null: no team has this id), asked by the access rules of the team's other
     /// grains on each call a nurse makes. Interleaved and read-only: the team calls client records (admitting,
     /// continuity) while a record may be asking it this, and neither must wait on the other.

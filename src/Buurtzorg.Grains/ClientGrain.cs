@@ -69,14 +69,30 @@ public sealed class ClientGrain(
             : new(entry.At, changes.Count, changes.Average(c => c.Knowledge), changes.Average(c => c.Behaviour), changes.Average(c => c.Status));
     }
 
-    public async Task<RecordWrite> Append(RecordEntry entry)
+    public async Task<RecordWrite> Append(RecordEntry entry) => (await Write(entry, offline: false)).Write;
+
+    /// <summary>
+    /// A write made offline: checked as <see cref="Append"/> checks it, but kept when the care plan changed meanwhile.
+    /// The history is read only when the entry names plan items no longer active, to tell whether they stopped first.
+    /// </summary>
+    public Task<OfflineWrite> AppendOffline(RecordEntry entry) => Write(entry, offline: true);
+
+    private async Task<OfflineWrite> Write(RecordEntry entry, bool offline)
     {
         if (entry is ReferralReceived or EpisodeOpened or EpisodeClosed)
             throw CareRuleException.Invalid("Admission and discharge go through the client's team.");
         if (entry is VisitRecorded visit && Record.FindEntry(visit.EntryId) is null) await CheckVisitor(visit);
-        var (record, write) = await Add(entry, Access($"write {entry.Kind}"));
+        var before = Record;
+        var (record, write) = await Add(entry, Access($"write {entry.Kind}"), offline);
         if (entry is DemographicsUpdated) FlagDetails(record);
-        return write;
+        // The team has reviewed the care plan in the light of what was done offline.
+        if (entry is ReviewScheduled && record.OpenEpisode is { } episode)
+            _ = GrainFactory.GetGrain<ITeamGrain>(episode.TeamId).Flag(ClientId, CaseloadFlag.OfflineConflict, raised: false);
+        // Judged again for a write sent again, so a conflict whose flag was never raised (the team could not be reached)
+        // is raised by the resend.
+        var conflict = offline && OfflineConflict.NeedsHistory(before, write.Entry)
+            && OfflineConflict.MetChangedPlan(write.Entry, await journal.Entries(ClientId));
+        return new OfflineWrite(write, conflict);
     }
 
     /// <summary>
@@ -170,7 +186,7 @@ public sealed class ClientGrain(
     /// remembers — from the journal, whose entry ids are unique. A correction is folded into the whole history, read
     /// from the journal for it (corrections are rare; the present never holds the history).
     /// </summary>
-    private async Task<(CareRecord Record, RecordWrite Write)> Add(RecordEntry entry, AccessRecord? access = null)
+    private async Task<(CareRecord Record, RecordWrite Write)> Add(RecordEntry entry, AccessRecord? access = null, bool offline = false)
     {
         var now = clock.LocalNow;
         var before = Record;
@@ -178,7 +194,7 @@ public sealed class ClientGrain(
         RecordEntry accepted;
         try
         {
-            accepted = CareRecordRules.Check(basis, entry, now, CareTime.DateOf(now));
+            accepted = CareRecordRules.Check(basis, entry, now, CareTime.DateOf(now), offline);
         }
         catch (CareRuleException) when (basis.FindEntry(entry.EntryId ?? "") is null && !string.IsNullOrEmpty(entry.EntryId))
         {
@@ -263,16 +279,17 @@ public sealed class ClientGrain(
     private DateOnly Today => clock.Today;
 
     /// <summary>
-    /// Tells the team what the open episode's care now is when an entry changed it (a visit recorded or corrected, an
-    /// episode opened or closed), or the client's card when their details changed. One-way and whole: the team keeps
-    /// the latest by <c>_seq</c>, a lost one is made good by the next.
+    /// Tells the team, after each entry, the record's version (<c>_seq</c>), what the open episode's care now is and
+    /// the client's card: the team's figures and caseload list read the care and card, and its change log hands the
+    /// version to tablets (SyncService.Changes) so they know which records to fetch again. One-way and whole: the team
+    /// keeps the latest by <c>_seq</c>, a lost one is made good by the next.
     /// </summary>
     private void ReportCare(CareRecord before, CareRecord after)
     {
-        var (was, now) = (Domain.CentralOffice.EpisodeCare.Of(before), Domain.CentralOffice.EpisodeCare.Of(after));
-        var card = ClientCard.Of(after);
-        if ((now?.SameAs(was) ?? was is null) && card == ClientCard.Of(before)) return;
         if ((after.OpenEpisode ?? before.OpenEpisode)?.TeamId is { } teamId)
-            _ = GrainFactory.GetGrain<ITeamGrain>(teamId).ClientCareChanged(ClientId, _seq, now, card);
+        {
+            _ = GrainFactory.GetGrain<ITeamGrain>(teamId)
+                .ClientCareChanged(ClientId, _seq, Domain.CentralOffice.EpisodeCare.Of(after), ClientCard.Of(after));
+        }
     }
 }

@@ -32,6 +32,9 @@ public sealed class TeamState : GrainState<TeamState>
     /// Patient-identifiable: read only by <see cref="ITeamGrain.Caseload"/>, never published with the figures.
     /// </summary>
     [Id(5)] public ImmutableDictionary<string, ReportedCard> Cards { get; set; } = ImmutableDictionary<string, ReportedCard>.Empty;
+
+    /// <summary>The change log tablets refresh their caches from (bounded: see <see cref="TeamChanges"/>).</summary>
+    [Id(6)] public TeamChanges Changes { get; set; } = TeamChanges.Empty;
 }
 
 /// <summary>A client's latest card, and its place in the record's journal (0: as the admission found it).</summary>
@@ -265,14 +268,18 @@ public sealed partial class TeamGrain(
         if (state.State.Team?.CaseloadOf(clientId) is not { } entry) return Task.CompletedTask; // not, or no longer, ours
         if (care is null || care.EpisodeId != EpisodeId(entry.ReferralId)) return Task.CompletedTask; // another episode's
         // Each part is kept unless a later report of it arrived first.
-        var newCare = state.State.Care.GetValueOrDefault(clientId) is not { } known || known.Version < version;
+        var known = state.State.Care.GetValueOrDefault(clientId);
+        var newCare = known is null || known.Version < version;
         var newCard = card is not null && (state.State.Cards.GetValueOrDefault(clientId) is not { } shown || shown.Version < version);
-        if (!newCare && !newCard) return Task.CompletedTask;
+        var changes = state.State.Changes.Reported(clientId, version);
+        if (!newCare && !newCard && ReferenceEquals(changes, state.State.Changes)) return Task.CompletedTask;
         if (newCare) state.State.Care = state.State.Care.SetItem(clientId, new ReportedCare(version, care));
         if (newCard) state.State.Cards = state.State.Cards.SetItem(clientId, new ReportedCard(version, card!));
+        state.State.Changes = changes;
         _careUnwritten = true;
         _careWrite ??= this.RegisterGrainTimer(WriteCare, new GrainTimerCreationOptions(options.Value.CareWriteDelay, Timeout.InfiniteTimeSpan));
-        if (newCare) Figures.Changed();
+        // Every entry reports (a note, a rating): the figures change only with the care.
+        if (newCare && known?.Care.SameAs(care) != true) Figures.Changed();
         return Task.CompletedTask;
     }
 
@@ -283,6 +290,33 @@ public sealed partial class TeamGrain(
         var page = Pages.Of(team.Caseload, e => ListCursor.At(e.AdmittedAt, e.ClientId), after, limit);
         var items = page.Items.Select(e => new CaseloadItem(e, state.State.Cards.GetValueOrDefault(e.ClientId)?.Card)).ToList();
         return Task.FromResult(new CaseloadPage(new Page<CaseloadItem>(items, page.Next, page.Total), team.Capacity));
+    }
+
+    /// <summary>
+    /// From the change log and the cards each client last reported: no record is asked. Reports kept in memory are
+    /// written first, so a position handed to a tablet is never one a restart takes back.
+    /// </summary>
+    public async Task<CaseloadChanges> Changes(long? since, ListCursor? after, int limit)
+    {
+        var team = Current;
+        if (_careUnwritten)
+        {
+            await state.Commit(_ => { });
+            _careUnwritten = false;
+        }
+        return state.State.Changes.Since(since, after, limit, team, id => state.State.Cards.GetValueOrDefault(id)?.Card);
+    }
+
+    /// <summary>
+    /// An offline write reached a client's record: the record found it met a changed care plan, or the client had passed
+    /// from the writing nurse to another named nurse before it was made. Either raises the conflict for the team.
+    /// </summary>
+    public async Task<bool> OfflineWritten(string clientId, string nurseId, DateTimeOffset at, bool recordConflict)
+    {
+        if (Current.CaseloadOf(clientId) is not { } entry) return recordConflict;
+        var conflict = recordConflict || state.State.Changes.PassedFromBefore(entry, nurseId, at);
+        if (conflict) await Flag(clientId, CaseloadFlag.OfflineConflict, raised: true);
+        return conflict;
     }
 
     /// <summary>The care figures each client on the caseload last reported, for the central office's figures.</summary>
@@ -377,7 +411,9 @@ public sealed partial class TeamGrain(
         var (now, utc) = (Now, clock.GetUtcNow());
         await state.Commit(s =>
         {
-            s.Team = team.Tidy(now);
+            var tidied = team.Tidy(now);
+            s.Changes = s.Changes.Between(s.Team, tidied, now);
+            s.Team = tidied;
             foreach (var requestId in requestIds) s.Requests = s.Requests.Add(requestId, utc);
             if (outbox is not null) s.Outbox = outbox(s.Outbox);
             var discharges = s.Discharges.AddRange(notes);

@@ -73,6 +73,9 @@ public sealed class AccessMatrixTests(ApiHost host) : IClassFixture<ApiHost>
         ["LogCall"] = ["nurse/own"],
         ["ListCalls"] = ["nurse/own"],
         ["OnCallOutOfHoursVisit"] = ["nurse/own", "ooh/reason"],
+        // A batch of the team's own record writes, and its change log: the team's own nurses only.
+        ["Upload"] = ["nurse/own"],
+        ["Changes"] = ["nurse/own"],
     };
 
     public static TheoryData<string> Rpcs() => [.. Allowed.Keys];
@@ -83,7 +86,7 @@ public sealed class AccessMatrixTests(ApiHost host) : IClassFixture<ApiHost>
         var rpcs = new[]
             {
                 TeamService.Descriptor, NurseService.Descriptor, ReferralService.Descriptor, CareRecordService.Descriptor,
-                PlanningService.Descriptor, OnCallService.Descriptor,
+                PlanningService.Descriptor, OnCallService.Descriptor, SyncService.Descriptor,
             }
             .SelectMany(s => s.Methods).Select(m => m.Name).ToHashSet();
         // RecordVisit is covered twice (team visit, out-of-hours visit); OnCallService's own out-of-hours visit has its row too.
@@ -259,6 +262,8 @@ public sealed class AccessMatrixTests(ApiHost host) : IClassFixture<ApiHost>
             "OnCallOutOfHoursVisit" => a.OnCall.RecordOutOfHoursVisitAsync(new RecordOutOfHoursVisitRequest { RequestId = r, ClientId = w.ClientId, NurseId = w.NurseId, Start = yesterday, DurationMinutes = 20, DirectCareMinutes = 15 }).ResponseAsync,
             "CorrectEntry" => a.Records.CorrectEntryAsync(new CorrectEntryRequest { RequestId = r, ClientId = w.ClientId, RecordedBy = w.NurseId, EntryId = w.NoteEntryId, Reason = "Typo", Note = new Note { Text = "A corrected note." } }).ResponseAsync,
             "UpdateDemographics" => a.Records.UpdateDemographicsAsync(new UpdateDemographicsRequest { RequestId = r, ClientId = w.ClientId, Source = DemographicsSource.PdsLookup, Details = new ClientDetails { GivenName = "Edith", FamilyName = ClientFamilyName, DateOfBirth = "1938-04-12", AddressLine = "12 Roman Road", Postcode = "E3 2AB" } }).ResponseAsync,
+            "Upload" => a.Sync.UploadAsync(new UploadRequest { TeamId = w.TeamId, Items = { new UploadItem { AddNote = new AddNoteRequest { RequestId = r, ClientId = w.ClientId, RecordedBy = w.NurseId, Text = "Written offline.", WrittenAt = yesterday } } } }).ResponseAsync,
+            "Changes" => a.Sync.ChangesAsync(new ChangesRequest { TeamId = w.TeamId }).ResponseAsync,
             _ => throw new ArgumentOutOfRangeException(nameof(rpc), rpc, "not in the matrix"),
         };
     }

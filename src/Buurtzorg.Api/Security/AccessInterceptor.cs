@@ -61,6 +61,9 @@ public sealed class AccessInterceptor(CallerSeal seal) : Interceptor
         [Name(OnCallService.Descriptor, "LogCall")] = new(Operation.ManageTeam, TeamIdField),
         [Name(OnCallService.Descriptor, "ListCalls")] = new(Operation.ReadCaseload, TeamIdField),
         [Name(OnCallService.Descriptor, "RecordOutOfHoursVisit")] = new(Operation.RecordOutOfHoursVisit),
+        // A batch of record writes for the caller's own team; each item is checked again as its single call would be.
+        [Name(SyncService.Descriptor, "Upload")] = new(Operation.WriteRecord, TeamIdField),
+        [Name(SyncService.Descriptor, "Changes")] = new(Operation.ReadCaseload, TeamIdField),
     };
 
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context,

@@ -34,7 +34,12 @@ public static class CareRecordRules
     public static readonly TimeSpan FutureVisitTolerance = CareTime.ClockTolerance;
 
     /// <summary>Checks any kind of entry, by sending it to the rule for its kind.</summary>
-    public static RecordEntry Check(CareRecord record, RecordEntry entry, DateTimeOffset now, DateOnly today)
+    /// <param name="offline">
+    /// The entry was made offline, before it reached us: the care plan may have changed since. A visit may then list
+    /// an intervention stopped meanwhile, and a rating or goal name a problem resolved meanwhile (any the record ever
+    /// had): what happened is kept, and <see cref="OfflineConflict"/> says whether it met a plan that had changed first.
+    /// </param>
+    public static RecordEntry Check(CareRecord record, RecordEntry entry, DateTimeOffset now, DateOnly today, bool offline = false)
     {
         ArgumentNullException.ThrowIfNull(entry);
         return entry switch
@@ -47,14 +52,14 @@ public static class CareRecordRules
             NetworkMemberRemoved e => RemoveNetworkMember(record, e),
             ProblemAdded e => AddProblem(record, e),
             ProblemResolved e => ResolveProblem(record, e),
-            RatingRecorded e => RecordRating(record, e, today),
-            GoalAgreed e => AgreeGoal(record, e, today),
+            RatingRecorded e => RecordRating(record, e, today, offline),
+            GoalAgreed e => AgreeGoal(record, e, today, offline),
             InterventionAdded e => AddIntervention(record, e),
             InterventionStopped e => StopIntervention(record, e),
             ReviewScheduled e => ScheduleReview(record, e, today),
             ReablementRenewed e => RenewReablement(record, e),
-            VisitRecorded e => RecordVisit(record, e, now),
-            NoteAdded e => AddNote(record, e),
+            VisitRecorded e => RecordVisit(record, e, now, offline),
+            NoteAdded e => AddNote(record, e, now),
             Correction e => Correct(record, e, now, today),
             DemographicsUpdated e => UpdateDemographics(record, e),
             _ => throw CareRuleException.Invalid("This kind of entry is not known."),
@@ -220,23 +225,23 @@ public static class CareRecordRules
         return resolved;
     }
 
-    public static RatingRecorded RecordRating(CareRecord record, RatingRecorded entry, DateOnly today)
+    public static RatingRecorded RecordRating(CareRecord record, RatingRecorded entry, DateOnly today, bool offline = false)
     {
         if (Retried(record, entry) is { } done) return done;
         var rating = Checked(Stamped(entry));
         RequireCaseload(record);
         InEpisode(rating, record.OpenEpisode, today);
-        RequireActiveProblem(record, rating.ProblemId);
+        RequireProblem(record, rating.ProblemId, offline);
         return rating;
     }
 
-    public static GoalAgreed AgreeGoal(CareRecord record, GoalAgreed entry, DateOnly today)
+    public static GoalAgreed AgreeGoal(CareRecord record, GoalAgreed entry, DateOnly today, bool offline = false)
     {
         if (Retried(record, entry) is { } done) return done;
         var goal = Checked(Stamped(entry));
         RequireCaseload(record);
         InEpisode(goal, record.OpenEpisode, today);
-        RequireActiveProblem(record, goal.ProblemId);
+        RequireProblem(record, goal.ProblemId, offline);
         if (record.EverAdded<GoalAgreed>(goal.GoalId))
             throw AlreadyExists("A goal with this id is already on the client's record.");
         return goal;
@@ -304,24 +309,29 @@ public static class CareRecordRules
     /// A visit that starts no more than five minutes after <paramref name="now"/> and not before the admission (less the
     /// assessment visit's grace), doing active interventions.
     /// </summary>
-    public static VisitRecorded RecordVisit(CareRecord record, VisitRecorded entry, DateTimeOffset now)
+    public static VisitRecorded RecordVisit(CareRecord record, VisitRecorded entry, DateTimeOffset now, bool offline = false)
     {
         if (Retried(record, entry) is { } done) return done;
         var visit = Checked(Stamped(entry), now);
         RequireCaseload(record);
         InEpisode(visit, record.OpenEpisode, CareTime.DateOf(now));
-        if (!visit.InterventionsDone.All(id => record.Interventions.Exists(i => i.InterventionId == id)))
+        if (offline && !visit.InterventionsDone.All(record.EverAdded<InterventionAdded>))
+            throw CareRuleException.NotFound("A visit lists an intervention that is not on the client's record.");
+        if (!offline && !visit.InterventionsDone.All(id => record.Interventions.Exists(i => i.InterventionId == id)))
             throw CareRuleException.NotFound("A visit lists an intervention that is not active on the care plan.");
         if (record.EverAdded<VisitRecorded>(visit.VisitId))
             throw AlreadyExists("A visit with this id is already on the client's record.");
         return visit;
     }
 
-    public static NoteAdded AddNote(CareRecord record, NoteAdded entry)
+    /// <summary>A note written no later than <paramref name="now"/> (give or take the clock's tolerance), within the episode.</summary>
+    public static NoteAdded AddNote(CareRecord record, NoteAdded entry, DateTimeOffset now)
     {
         if (Retried(record, entry) is { } done) return done;
         var note = Checked(Stamped(entry));
         RequireCaseload(record);
+        Written(note, now);
+        InEpisode(note, record.OpenEpisode, CareTime.DateOf(now));
         if (record.EverAdded<NoteAdded>(note.NoteId))
             throw AlreadyExists("A note with this id is already on the client's record.");
         return note;
@@ -502,6 +512,7 @@ public static class CareRecordRules
             VisitRecorded v => (v.Start < opens, v.Start > episode.DischargedAt, "The visit"),
             RatingRecorded x => (x.RatedOn < DateOf(opens), x.RatedOn > DateOf(episode.DischargedAt), "The rating"),
             GoalAgreed x => (x.AgreedOn < DateOf(opens), x.AgreedOn > DateOf(episode.DischargedAt), "The goal"),
+            NoteAdded x => (x.At < opens, x.At > episode.DischargedAt, "The note"),
             _ => (false, false, ""),
         };
         if (before)
@@ -544,6 +555,20 @@ public static class CareRecordRules
     private static void RequireCaseload(CareRecord record)
     {
         if (!record.IsOnCaseload) throw CareRuleException.Precondition(NotOnCaseload, "NOT_ON_CASELOAD");
+    }
+
+    /// <summary>An entry's own time (written offline, sent later) lies no further ahead than the clock's tolerance.</summary>
+    private static void Written(RecordEntry entry, DateTimeOffset now)
+    {
+        if (entry.At > now + CareTime.ClockTolerance)
+            throw CareRuleException.Invalid("written_at cannot be in the future: check the tablet's clock.");
+    }
+
+    /// <summary>An active problem; offline, any problem the record ever had (it may have been resolved meanwhile).</summary>
+    private static void RequireProblem(CareRecord record, string problemId, bool offline)
+    {
+        if (offline && record.EverAdded<ProblemAdded>(problemId)) return;
+        RequireActiveProblem(record, problemId);
     }
 
     private static void RequireActiveProblem(CareRecord record, string problemId)

@@ -156,6 +156,8 @@ public enum CaseloadFlag
     OutOfHoursAccess,
     /// <summary>A referral gave details that differ from the record's: a nurse of the team checks them.</summary>
     DetailsDiffer,
+    /// <summary>A write made offline met a care plan changed before it was made: kept, and shown to the team.</summary>
+    OfflineConflict,
 }
 
 /// <summary>A nurse who left the team and whose named clients passed on; kept so a retried leave answers the same.</summary>

@@ -103,7 +103,7 @@ public sealed class AccessFilter(CallerSeal seal, IGrainFactory grains, IAuditTr
             (nameof(IClientGrain.History), _) => "read history",
             (nameof(IClientGrain.Entry), _) => "read entry",
             (nameof(IClientGrain.Accesses), _) => "read accesses",
-            (nameof(IClientGrain.Append), RecordEntry entry) => $"write {entry.Kind}",
+            (nameof(IClientGrain.Append) or nameof(IClientGrain.AppendOffline), RecordEntry entry) => $"write {entry.Kind}",
             (var method, _) => method,
         };
         var clientId = context.TargetId.Key.ToString()!;

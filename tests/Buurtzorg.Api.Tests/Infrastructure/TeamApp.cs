@@ -32,6 +32,7 @@ public sealed class TeamApp
         Records = new(invoker);
         Planning = new(invoker);
         OnCall = new(invoker);
+        Sync = new(invoker);
     }
 
     /// <summary>The same app, every call made as <paramref name="caller"/> (stating <paramref name="reason"/>).</summary>
@@ -43,6 +44,7 @@ public sealed class TeamApp
     public CareRecordService.CareRecordServiceClient Records { get; }
     public PlanningService.PlanningServiceClient Planning { get; }
     public OnCallService.OnCallServiceClient OnCall { get; }
+    public SyncService.SyncServiceClient Sync { get; }
 
     public static string NewRequest() => Guid.NewGuid().ToString();
 
@@ -139,6 +141,39 @@ public sealed class TeamApp
             ProblemId = problemId,
             Rating = new OutcomeRating { Knowledge = knowledge, Behaviour = behaviour, Status = status },
         })).Problem;
+
+    /// <summary>Daily morning wound care (30 minutes) for a problem, added by the client's named nurse.</summary>
+    public async Task<Intervention> AddWoundCare(CaseloadEntry client, string problemId) =>
+        (await Records.AddInterventionAsync(new AddInterventionRequest
+        {
+            RequestId = NewRequest(),
+            ClientId = client.ClientId,
+            RecordedBy = client.NamedNurseId,
+            ProblemId = problemId,
+            Category = InterventionCategory.TreatmentsProcedures,
+            Target = "wound care",
+            CareType = CareType.Nursing,
+            Frequency = new VisitFrequency { Times = 1, Period = FrequencyPeriod.Day },
+            TimeWindow = TimeWindow.Morning,
+            DurationMinutes = 30,
+            Skills = { Skill.WoundCare },
+        })).Intervention;
+
+    /// <summary>
+    /// Reads until <paramref name="done"/> holds, for what reaches a grain one-way (a record telling its team), and
+    /// fails if it never does.
+    /// </summary>
+    public static async Task<T> Eventually<T>(Func<Task<T>> read, Func<T, bool> done)
+    {
+        var value = await read();
+        for (var i = 0; i < 50 && !done(value); i++)
+        {
+            await Task.Delay(100);
+            value = await read();
+        }
+        Assert.True(done(value), "the change never arrived");
+        return value;
+    }
 
     /// <summary>Calls and expects a refusal; returns it for the test to look at the code and message.</summary>
     public static async Task<RpcException> Refused(Func<Task> call) => await Assert.ThrowsAsync<RpcException>(call);
