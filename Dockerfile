@@ -5,11 +5,12 @@
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /source
-# Only what the host's build reads: the shared build settings, the protos, the sources and the publish script.
+# Only what the host's build reads: the shared build settings, the protos, the sources, the publish script and the
+# build logic the gRPC surface imports (its service bases against the client library's messages).
 COPY Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY protos/ protos/
 COPY src/ src/
-COPY build/publish.sh build/
+COPY build/publish.sh build/ServiceBases.targets build/
 # The same command CI runs; the NuGet cache survives between builds.
 RUN --mount=type=cache,id=nuget,target=/root/.nuget/packages bash build/publish.sh /app
 

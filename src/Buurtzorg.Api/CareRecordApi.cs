@@ -13,7 +13,7 @@ namespace Buurtzorg.Api;
 /// The client's record. Each write becomes one entry whose id derives from the request id, so a retry finds its entry
 /// already in the history and changes nothing.
 /// </summary>
-public sealed class CareRecordApi(IGrainFactory grains, CareClock clock) : CareRecordService.CareRecordServiceBase
+internal sealed class CareRecordApi(IGrainFactory grains, CareClock clock) : CareRecordService.CareRecordServiceBase
 {
     private const int DefaultPageSize = 100;
     private const int MaxPageSize = 500;

@@ -9,7 +9,7 @@ using Office = Buurtzorg.Domain.CentralOffice;
 namespace Buurtzorg.Api;
 
 /// <summary>The central office's figures: every call is one call to the organisation grain, never to a team.</summary>
-public sealed class CentralOfficeApi(IGrainFactory grains) : CentralOfficeService.CentralOfficeServiceBase
+internal sealed class CentralOfficeApi(IGrainFactory grains) : CentralOfficeService.CentralOfficeServiceBase
 {
     private IOrganisationGrain Organisation => grains.GetGrain<IOrganisationGrain>(IOrganisationGrain.Key);
 

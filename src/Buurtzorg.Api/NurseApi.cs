@@ -6,7 +6,7 @@ using DomainNurse = Buurtzorg.Domain.Nurses.Nurse;
 
 namespace Buurtzorg.Api;
 
-public sealed class NurseApi(IGrainFactory grains) : NurseService.NurseServiceBase
+internal sealed class NurseApi(IGrainFactory grains) : NurseService.NurseServiceBase
 {
     private INurseGrain Nurse(string nurseId) => grains.GetGrain<INurseGrain>(Ids.Parse(nurseId, "nurse_id"));
 

@@ -8,7 +8,7 @@ using OnCall = Buurtzorg.Domain.OnCall;
 
 namespace Buurtzorg.Api;
 
-public sealed class OnCallApi(IGrainFactory grains, CareClock clock) : OnCallService.OnCallServiceBase
+internal sealed class OnCallApi(IGrainFactory grains, CareClock clock) : OnCallService.OnCallServiceBase
 {
     private IOnCallGrain Team(string teamId) => grains.GetGrain<IOnCallGrain>(Ids.Parse(teamId, "team_id"));
 

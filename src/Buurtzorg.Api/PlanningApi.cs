@@ -9,7 +9,7 @@ using Planning = Buurtzorg.Domain.Planning;
 
 namespace Buurtzorg.Api;
 
-public sealed class PlanningApi(IGrainFactory grains, CareClock clock, CallerSeal seal) : PlanningService.PlanningServiceBase
+internal sealed class PlanningApi(IGrainFactory grains, CareClock clock, CallerSeal seal) : PlanningService.PlanningServiceBase
 {
     /// <summary>A nurse's day is read from a week back (writing up a round late) to the planning horizon ahead.</summary>
     public const int MyDayDaysBack = 7;

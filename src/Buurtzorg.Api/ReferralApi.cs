@@ -6,7 +6,7 @@ using Grpc.Core;
 
 namespace Buurtzorg.Api;
 
-public sealed class ReferralApi(IGrainFactory grains, CareClock clock) : ReferralService.ReferralServiceBase
+internal sealed class ReferralApi(IGrainFactory grains, CareClock clock) : ReferralService.ReferralServiceBase
 {
     private static ITeamGrain Team(IGrainFactory grains, string teamId) => grains.GetGrain<ITeamGrain>(Ids.Parse(teamId, "team_id"));
 

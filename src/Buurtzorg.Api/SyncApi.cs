@@ -13,7 +13,7 @@ namespace Buurtzorg.Api;
 /// the single call's own code (<see cref="CareRecordApi"/>, <see cref="OnCallApi"/>), sent to the record as an offline
 /// write, and answered as the single call would be; items for one client go in order, clients side by side.
 /// </summary>
-public sealed class SyncApi(IGrainFactory grains, CareClock clock, CallerSeal seal, ILogger<ErrorInterceptor> logger)
+internal sealed class SyncApi(IGrainFactory grains, CareClock clock, CallerSeal seal, ILogger<ErrorInterceptor> logger)
     : SyncService.SyncServiceBase
 {
     /// <summary>The most items one upload takes; an app with more sends several batches, in order.</summary>

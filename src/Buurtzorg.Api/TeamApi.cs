@@ -5,7 +5,7 @@ using Grpc.Core;
 
 namespace Buurtzorg.Api;
 
-public sealed class TeamApi(IGrainFactory grains, CareClock clock) : TeamService.TeamServiceBase
+internal sealed class TeamApi(IGrainFactory grains, CareClock clock) : TeamService.TeamServiceBase
 {
     private DateOnly Today => clock.Today;
 

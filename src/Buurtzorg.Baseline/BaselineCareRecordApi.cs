@@ -20,7 +20,7 @@ namespace Buurtzorg.Baseline;
 /// its audit row together (committed before the answer). A read is one round trip: the record and its audit row in one
 /// implicit transaction.
 /// </summary>
-public sealed class BaselineCareRecordApi(NpgsqlDataSource database, CallerSeal seal, CareClock clock) : CareRecordService.CareRecordServiceBase
+internal sealed class BaselineCareRecordApi(NpgsqlDataSource database, CallerSeal seal, CareClock clock) : CareRecordService.CareRecordServiceBase
 {
     private const int LatestShown = 10; // as the project's record view shows (RecordView.LatestShown)
     private const int MostInterventions = 50;

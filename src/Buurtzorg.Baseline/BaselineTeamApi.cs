@@ -13,7 +13,7 @@ namespace Buurtzorg.Baseline;
 /// on its caseload. The access interceptor has checked that a nurse's token names this team; here, as in the silo,
 /// she must also still be one of its members.
 /// </summary>
-public sealed class BaselineTeamApi(NpgsqlDataSource database, CallerSeal seal) : TeamService.TeamServiceBase
+internal sealed class BaselineTeamApi(NpgsqlDataSource database, CallerSeal seal) : TeamService.TeamServiceBase
 {
     public override async Task<GetCaseloadResponse> GetCaseload(GetCaseloadRequest request, ServerCallContext context)
     {

@@ -7,8 +7,10 @@ using Npgsql;
 
 // dotnet Buurtzorg.Baseline.dll --urls http://127.0.0.1:5096 --postgres "<connection string>" [--Security:Jwt:... as the silo]
 // [--CareClock:TimeZone Europe/London]
+// dotnet Buurtzorg.Baseline.dll seed --postgres "<connection string>" [--nurses 10] [--clients 60]: one team seeded, its ids as JSON.
 // The conventional service of issue 13's comparison: RecordVisit, GetRecord and GetCaseload from protos/, straight on
 // PostgreSQL, with the silo's own caller checks. gRPC over HTTP/2 without TLS (h2c), as the silo serves it.
+if (args.FirstOrDefault() == "seed") return await SeedCommand.Run(args, Console.Out, Console.Error);
 var builder = WebApplication.CreateBuilder(args);
 var connectionString = builder.Configuration["postgres"] is { Length: > 0 } given ? given
     : builder.Configuration.GetConnectionString("Baseline") is { Length: > 0 } configured ? configured

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using Orleans.Serialization.Cloning;
@@ -11,17 +10,12 @@ namespace Buurtzorg.Grains;
 /// </summary>
 public static class DomainSerialization
 {
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
-    {
-        // PostgreSQL's jsonb keeps keys in its own order, so a record entry's "$kind" need not come first.
-        AllowOutOfOrderMetadataProperties = true,
-    };
 
     public static bool IsDomainType(Type type) => type.Namespace?.StartsWith("Buurtzorg.Domain", StringComparison.Ordinal) == true;
 
     public static ISerializerBuilder AddBuurtzorgDomain(this ISerializerBuilder builder)
     {
-        builder.AddJsonSerializer(IsDomainType, isCopyable: null, options => options.Configure(o => o.SerializerOptions = Options));
+        builder.AddJsonSerializer(IsDomainType, isCopyable: null, options => options.Configure(o => o.SerializerOptions = DomainJson.Options));
         builder.Services.AddSingleton<IGeneralizedCopier, ImmutableDomainCopier>();
         return builder;
     }

@@ -1,4 +1,3 @@
-using Buurtzorg.Api.Security;
 using Buurtzorg.Api.V1;
 using Buurtzorg.Grains.Security;
 using Google.Protobuf.WellKnownTypes;
@@ -10,13 +9,10 @@ namespace Buurtzorg.Simulator;
 /// One approved team of ten nurses with sixty admitted clients, formed over gRPC for the focused benchmarks; the ids
 /// are the server's, the NHS numbers from the range reserved for tests.
 /// </summary>
-public sealed record BenchmarkTeam(string TeamId, IReadOnlyList<(string ClientId, string NurseId)> Clients, Metadata Nurse)
+public sealed record BenchmarkTeam(string TeamId, IReadOnlyList<(string ClientId, string NurseId)> Clients, CallOptions Nurse)
 {
     public const int Nurses = 10;
     public const int ClientCount = 60;
-
-    public static Metadata As(TokenIssuer tokens, Role role, string? teamId = null, string? subject = null) =>
-        new() { { "authorization", $"Bearer {tokens.Mint(subject ?? $"simulator-{Caller.NameOf(role)}", role, teamId, TimeSpan.FromHours(2))}" } };
 
     /// <summary>A full-time registered nurse with the skills the benchmarks' care plans need.</summary>
     public static RegisterNurseRequest Registrant(string requestId, string displayName) => new()
@@ -41,22 +37,22 @@ public sealed record BenchmarkTeam(string TeamId, IReadOnlyList<(string ClientId
         Note = "Benchmark visit.",
     };
 
-    public static async Task<BenchmarkTeam> Form(ChannelBase channel, TokenIssuer tokens, Random random)
+    public static async Task<BenchmarkTeam> Form(CallInvoker channel, BenchmarkTokens tokens, Random random)
     {
         var teams = new TeamService.TeamServiceClient(channel);
         var nurses = new NurseService.NurseServiceClient(channel);
         var referrals = new ReferralService.ReferralServiceClient(channel);
         var run = $"{random.Next():x8}-{Guid.NewGuid():N}"[..20];
-        var office = As(tokens, Role.CentralOffice);
+        var office = tokens.As(Role.CentralOffice);
         var team = (await teams.ApplyTeamAsync(new ApplyTeamRequest { RequestId = $"bench-{run}", Name = "Benchmark", Footprint = { "E3" } }, office)).Team;
         await teams.ApproveTeamAsync(new ApproveTeamRequest { RequestId = $"bench-{run}-approve", TeamId = team.TeamId }, office);
-        Metadata? nurse = null;
+        CallOptions? nurse = null;
         for (var n = 0; n < Nurses; n++)
         {
             var member = (await nurses.RegisterNurseAsync(Registrant($"bench-{run}-nurse-{n}", $"Benchmark nurse {n}"), office)).Nurse;
             // The first nurse joins herself and acts for the team after: the grains check that she is a member.
-            nurse ??= As(tokens, Role.Nurse, team.TeamId, member.NurseId);
-            await teams.JoinTeamAsync(new JoinTeamRequest { RequestId = $"bench-{run}-join-{n}", TeamId = team.TeamId, NurseId = member.NurseId }, nurse);
+            nurse ??= tokens.As(Role.Nurse, team.TeamId, member.NurseId);
+            await teams.JoinTeamAsync(new JoinTeamRequest { RequestId = $"bench-{run}-join-{n}", TeamId = team.TeamId, NurseId = member.NurseId }, nurse.Value);
         }
         var asMember = nurse ?? throw new InvalidOperationException("A benchmark team has nurses.");
         var clients = new List<(string, string)>();

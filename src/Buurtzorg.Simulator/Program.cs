@@ -1,5 +1,4 @@
 using System.Globalization;
-using Buurtzorg.Api.Security;
 using Buurtzorg.Simulator;
 using Buurtzorg.Simulator.Cluster;
 using Buurtzorg.Simulator.History;
@@ -7,7 +6,6 @@ using Buurtzorg.Simulator.OrganisationDay;
 using Buurtzorg.Simulator.Reads;
 using Buurtzorg.Simulator.RecordOpen;
 using Grpc.Core;
-using Grpc.Net.Client;
 using Microsoft.Extensions.Configuration;
 
 // dotnet run -c Release --project src/Buurtzorg.Simulator -- visits [--target http://localhost:5000] [--concurrency 16]
@@ -98,8 +96,7 @@ if (command == "history")
 
 // Flags without a value would swallow the next option here.
 var settings = args.Skip(clustered ? 2 : 1).Where(a => a != "--parts").ToArray();
-var keys = SigningKeys.From(new ConfigurationBuilder().AddCommandLine(settings).Build());
-var tokens = new TokenIssuer(keys);
+var tokens = BenchmarkTokens.From(new ConfigurationBuilder().AddCommandLine(settings).Build());
 
 if (clustered)
 {
@@ -120,7 +117,7 @@ if (clustered)
         return 1;
     }
     await using var cluster = started;
-    using var spread = new RoundRobinChannel(cluster.GrpcTargets);
+    using var spread = new RoundRobinInvoker(cluster.GrpcTargets, tokens);
     if (command == "bytes")
     {
         SiloBytesOptions bytes;
@@ -142,12 +139,11 @@ if (clustered)
 }
 
 var target = Option("--target") ?? "http://localhost:5000";
-// Several HTTP/2 connections, so many callers are not serialised behind one connection's stream limit.
-using var channel = GrpcChannel.ForAddress(target, new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true } });
-return await Benchmark(channel, target);
+using var connection = SimulatorConnection.To(target, tokens);
+return await Benchmark(connection.CallInvoker, target);
 
 // The benchmarks that drive the silo over gRPC, through one silo's channel or a channel spread over several.
-async Task<int> Benchmark(ChannelBase channel, string target)
+async Task<int> Benchmark(CallInvoker channel, string target)
 {
     if (command == "visits")
     {

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Buurtzorg.Api.Security;
 using Buurtzorg.Api.V1;
 using Buurtzorg.Simulator.OrganisationDay;
 using Grpc.Core;
@@ -12,7 +11,7 @@ namespace Buurtzorg.Simulator;
 /// run at the same concurrency: a trivial gRPC call (the health check) on the same server, and — given the database —
 /// PostgreSQL's rate of single-row committed upserts.
 /// </summary>
-public sealed class VisitBenchmark(ChannelBase channel, TokenIssuer tokens, int concurrency, TimeSpan duration, string? postgres, int seed)
+public sealed class VisitBenchmark(CallInvoker channel, BenchmarkTokens tokens, int concurrency, TimeSpan duration, string? postgres, int seed)
 {
     public async Task<string> Run()
     {

@@ -17,6 +17,8 @@ namespace Buurtzorg.Api.Tests;
 /// </summary>
 public sealed class SyncUploadTests : IAsyncLifetime
 {
+    private const int MaxUploadItems = 200; // as sync_service.proto says: at most 200 items
+
     private static readonly DateOnly Today = new(2026, 7, 14);
 
     private ApiHost _host = null!;
@@ -196,7 +198,7 @@ public sealed class SyncUploadTests : IAsyncLifetime
         var twice = Note(a, At(9, 0), "Twice.");
         var other = await app.ActiveTeam();
 
-        var tooMany = await Refused(() => Upload(app, team.TeamId, [.. Enumerable.Range(0, SyncApi.MaxItems + 1).Select(i => Note(a, At(9, 0), $"Note {i}."))]));
+        var tooMany = await Refused(() => Upload(app, team.TeamId, [.. Enumerable.Range(0, MaxUploadItems + 1).Select(i => Note(a, At(9, 0), $"Note {i}."))]));
         var sameId = await Refused(() => Upload(app, team.TeamId, twice, twice));
         var otherTeam = await Refused(() => app.As(new Grains.Security.Caller(a.Entry.NamedNurseId, Grains.Security.Role.Nurse, team.TeamId))
             .Sync.UploadAsync(new UploadRequest { TeamId = other.TeamId, Items = { Note(a, At(9, 0), "Wrong team.") } }).ResponseAsync);

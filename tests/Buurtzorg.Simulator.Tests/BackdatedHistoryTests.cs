@@ -1,4 +1,3 @@
-using Buurtzorg.Api.Security;
 using Buurtzorg.Api.Tests.Infrastructure;
 using Buurtzorg.Api.V1;
 using Buurtzorg.Grains.Security;
@@ -31,7 +30,7 @@ public sealed class BackdatedHistoryTests(PostgresServer postgres) : IClassFixtu
         Progress = false,
     };
 
-    private readonly TokenIssuer _tokens = new(SigningKeys.From(new ConfigurationBuilder().AddCommandLine(TestKeys.Arguments).Build()));
+    private readonly BenchmarkTokens _tokens = BenchmarkTokens.From(new ConfigurationBuilder().AddCommandLine(TestKeys.Arguments).Build());
 
     [Fact]
     public async Task Backdated_records_load_with_the_episode_in_the_past_and_their_history_paged_in_order()
@@ -43,7 +42,8 @@ public sealed class BackdatedHistoryTests(PostgresServer postgres) : IClassFixtu
         {
             await using (var formed = await ApiHost.Start(silo))
             {
-                var report = await OrganisationDayBenchmark.Run(formed.Channel, _tokens, Small with { SaveOrganisationTo = file }, formed.Address, TextWriter.Null);
+                using var connection = SimulatorConnection.To(formed.Address, _tokens);
+                var report = await OrganisationDayBenchmark.Run(connection.CallInvoker, _tokens, Small with { SaveOrganisationTo = file }, formed.Address, TextWriter.Null);
                 Assert.All(report.Operations, o => Assert.Equal(0, o.Errors));
             }
             var organisation = await Organisation.Load(file);

@@ -1,4 +1,3 @@
-using Buurtzorg.Api.Security;
 using Buurtzorg.Api.Tests.Infrastructure;
 using Buurtzorg.Simulator.Cluster;
 using Buurtzorg.Simulator.Reads;
@@ -18,10 +17,10 @@ public sealed class ClusterSmokeTests(PostgresServer postgres) : IClassFixture<P
     public async Task Two_silo_processes_answer_every_call_spread_over_them_and_report_the_bytes_they_sent_each_other()
     {
         var database = await postgres.CreateDatabaseAsync("cluster");
-        var tokens = new TokenIssuer(SigningKeys.From(new ConfigurationBuilder().AddCommandLine(TestKeys.Arguments).Build()));
+        var tokens = BenchmarkTokens.From(new ConfigurationBuilder().AddCommandLine(TestKeys.Arguments).Build());
 
         await using var cluster = await SiloCluster.Start(2, BuiltAssemblies.Of("Buurtzorg.Silo"), database, TestKeys.Arguments, TextWriter.Null, TimeSpan.FromMinutes(1));
-        using var channel = new RoundRobinChannel(cluster.GrpcTargets);
+        using var channel = new RoundRobinInvoker(cluster.GrpcTargets, tokens);
         using var messaging = new SiloMessaging(cluster.MetricsEndpoints, tokens);
 
         var (_, readErrors) = await new ReadBenchmark(channel, tokens, concurrency: 4, TimeSpan.FromSeconds(1), visitsPerClient: 1, seed: 5).Run(TextWriter.Null);

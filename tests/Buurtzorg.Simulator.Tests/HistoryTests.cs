@@ -188,5 +188,5 @@ public sealed class HistoryTests(PostgresServer postgres) : IClassFixture<Postgr
         return record;
     }
 
-    private static string Json(CareRecord record) => JsonSerializer.Serialize(record, DomainSerialization.Options);
+    private static string Json(CareRecord record) => JsonSerializer.Serialize(record, DomainJson.Options);
 }

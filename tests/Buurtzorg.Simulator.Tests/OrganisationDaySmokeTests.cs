@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Buurtzorg.Api.Security;
 using Buurtzorg.Api.Tests.Infrastructure;
 using Buurtzorg.Simulator.OrganisationDay;
 using Microsoft.Extensions.Configuration;
@@ -41,9 +40,13 @@ public sealed class OrganisationDaySmokeTests(HostWithMetrics host) : IClassFixt
         Progress = false,
     };
 
-    private readonly TokenIssuer _tokens = new(SigningKeys.From(new ConfigurationBuilder().AddCommandLine(TestKeys.Arguments).Build()));
+    private readonly BenchmarkTokens _tokens = BenchmarkTokens.From(new ConfigurationBuilder().AddCommandLine(TestKeys.Arguments).Build());
 
-    private Task<DayReport> Run(DayOptions options) => OrganisationDayBenchmark.Run(host.Api.Channel, _tokens, options, host.Api.Address, TextWriter.Null);
+    private async Task<DayReport> Run(DayOptions options)
+    {
+        using var connection = SimulatorConnection.To(host.Api.Address, _tokens);
+        return await OrganisationDayBenchmark.Run(connection.CallInvoker, _tokens, options, host.Api.Address, TextWriter.Null);
+    }
 
     private static IEnumerable<string> Refused(DayReport report) =>
         report.Operations.Where(o => o.Errors > 0).Select(o => $"{o.Phase} {o.Operation}: {string.Join(", ", o.ErrorsByStatus)}");

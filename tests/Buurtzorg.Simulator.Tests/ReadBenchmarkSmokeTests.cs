@@ -1,4 +1,3 @@
-using Buurtzorg.Api.Security;
 using Buurtzorg.Api.Tests.Infrastructure;
 using Buurtzorg.Simulator.Reads;
 using Microsoft.Extensions.Configuration;
@@ -11,9 +10,10 @@ public sealed class ReadBenchmarkSmokeTests(ApiHost host) : IClassFixture<ApiHos
     [Fact]
     public async Task Records_and_caseloads_are_read_closed_loop_and_paced_without_a_failed_call()
     {
-        var tokens = new TokenIssuer(SigningKeys.From(new ConfigurationBuilder().AddCommandLine(TestKeys.Arguments).Build()));
+        var tokens = BenchmarkTokens.From(new ConfigurationBuilder().AddCommandLine(TestKeys.Arguments).Build());
 
-        var (markdown, errors) = await new ReadBenchmark(host.Channel, tokens, concurrency: 4, TimeSpan.FromSeconds(1), visitsPerClient: 2, seed: 3)
+        using var connection = SimulatorConnection.To(host.Address, tokens);
+        var (markdown, errors) = await new ReadBenchmark(connection.CallInvoker, tokens, concurrency: 4, TimeSpan.FromSeconds(1), visitsPerClient: 2, seed: 3)
             .Run(TextWriter.Null);
 
         Assert.Equal(0, errors);

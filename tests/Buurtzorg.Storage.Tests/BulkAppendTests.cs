@@ -117,7 +117,7 @@ public sealed class BulkAppendTests(PostgresServer postgres)
     }
 
     /// <summary>A record as a grain holds it and a snapshot stores it: its present.</summary>
-    internal static string Json(CareRecord record) => JsonSerializer.Serialize(record.Present(), DomainSerialization.Options);
+    internal static string Json(CareRecord record) => JsonSerializer.Serialize(record.Present(), DomainJson.Options);
 
     /// <summary>Waits for the snapshot the journal writes after an append, off the caller's path.</summary>
     internal static async Task<List<string>> Snapshot(string database, string expected)

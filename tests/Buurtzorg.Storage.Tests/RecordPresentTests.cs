@@ -92,7 +92,7 @@ public sealed class RecordPresentTests(PostgresServer postgres)
         var journal = new PostgresRecordJournal(database);
         await journal.AppendMany(ClientId, 1, entries, records[^1]);
         // As the journal stored snapshots before: the client and the whole history up to entry 60.
-        var firstFormat = JsonSerializer.Serialize(new { clientId = ClientId, history = entries.Take(60) }, DomainSerialization.Options);
+        var firstFormat = JsonSerializer.Serialize(new { clientId = ClientId, history = entries.Take(60) }, DomainJson.Options);
         await Database.ExecuteAsync(connection, "UPDATE record_snapshot SET seq = 60, record = @record::jsonb", ("record", firstFormat));
 
         var loaded = (await journal.Load(ClientId))!;

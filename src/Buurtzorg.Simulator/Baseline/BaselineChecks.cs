@@ -1,10 +1,7 @@
-using System.Security.Cryptography;
-using Buurtzorg.Api.Security;
 using Buurtzorg.Api.V1;
 using Buurtzorg.Domain.Common;
 using Buurtzorg.Grains.Security;
 using Grpc.Core;
-using Microsoft.IdentityModel.Tokens;
 using Npgsql;
 
 namespace Buurtzorg.Simulator.Baseline;
@@ -17,7 +14,7 @@ public sealed record Check(string Service, string Behaviour, bool Passed, string
 /// once, a read audited before it is answered, a bad token refused, a visit in the future refused without a trace, a
 /// nurse of another team refused. The counts are read from the service's own tables, so a check can fail.
 /// </summary>
-public sealed class BaselineChecks(NpgsqlDataSource database, TokenIssuer tokens)
+public sealed class BaselineChecks(NpgsqlDataSource database, BenchmarkTokens tokens)
 {
     /// <summary>Where a service keeps its visits (by client and visit id) and its audit rows (by client).</summary>
     public sealed record Tables(string VisitRows, string AuditRows);
@@ -52,8 +49,7 @@ public sealed class BaselineChecks(NpgsqlDataSource database, TokenIssuer tokens
         var afterRead = await Count(tables.AuditRows, clientId);
         Add("a read is audited before it is answered", afterRead == audited + 1, $"audit rows {audited} before the read, {afterRead} once answered");
 
-        var stranger = new SymmetricSecurityKey(RandomNumberGenerator.GetBytes(32)) { KeyId = "not-ours" };
-        var forged = new Metadata { { "authorization", $"Bearer {tokens.Mint(nurseId, Role.Nurse, service.TeamId, TimeSpan.FromHours(1), key: stranger)}" } };
+        var forged = tokens.Forger().As(Role.Nurse, service.TeamId, nurseId);
         var refused = await StatusOf(() => records.GetRecordAsync(new GetRecordRequest { ClientId = clientId }, forged).ResponseAsync);
         var afterForged = await Count(tables.AuditRows, clientId);
         Add("a bad token is refused", refused == StatusCode.Unauthenticated && afterForged == afterRead, $"{refused}, audit rows {afterRead} → {afterForged}");
@@ -63,7 +59,7 @@ public sealed class BaselineChecks(NpgsqlDataSource database, TokenIssuer tokens
         var futureRows = await Count(tables.VisitRows, clientId, Ids.Derive("visit", future.RequestId));
         Add("a visit in the future is refused and changes nothing", early == StatusCode.InvalidArgument && futureRows == 0, $"{early}, {futureRows} row(s) stored");
 
-        var elsewhere = BenchmarkTeam.As(tokens, Role.Nurse, "team-elsewhere", nurseId);
+        var elsewhere = tokens.As(Role.Nurse, "team-elsewhere", nurseId);
         var denied = await StatusOf(() => records.GetRecordAsync(new GetRecordRequest { ClientId = clientId }, elsewhere).ResponseAsync);
         Add("a nurse of another team is refused", denied == StatusCode.PermissionDenied, $"{denied}");
         return checks;

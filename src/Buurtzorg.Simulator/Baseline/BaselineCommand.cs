@@ -1,6 +1,4 @@
-using Buurtzorg.Api.Security;
 using Buurtzorg.Simulator.Cluster;
-using Grpc.Net.Client;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
 
@@ -45,7 +43,7 @@ public static class BaselineCommand
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(settings);
-        var tokens = new TokenIssuer(SigningKeys.From(new ConfigurationBuilder().AddCommandLine([.. settings]).Build()));
+        var tokens = BenchmarkTokens.From(new ConfigurationBuilder().AddCommandLine([.. settings]).Build());
         var keyArguments = settings.Select((a, i) => (a, i))
             .Where(x => x.a.StartsWith("--Security:", StringComparison.OrdinalIgnoreCase) && x.i + 1 < settings.Count)
             .SelectMany(x => new[] { x.a, settings[x.i + 1] }).ToList();
@@ -71,12 +69,13 @@ public static class BaselineCommand
             await SiloCluster.UntilServing(baseline, deadline, options.Startup,
                 () => { if (baseline.HasExited) throw new InvalidOperationException($"The baseline exited as it started.\n{baseline.Output}"); },
                 () => baseline.Output);
-            using var siloChannel = Channel(silo.GrpcTargets[0]);
-            using var baselineChannel = Channel(grpc);
+            using var siloConnection = SimulatorConnection.To(silo.GrpcTargets[0], tokens);
+            using var baselineConnection = SimulatorConnection.To(grpc, tokens);
+            var (siloChannel, baselineChannel) = (siloConnection.CallInvoker, baselineConnection.CallInvoker);
             await using var database = NpgsqlDataSource.Create(options.Postgres);
             var team = await BenchmarkTeam.Form(siloChannel, tokens, new Random(options.Seed));
             var project = new MeasuredService("project", siloChannel, team.TeamId, team.Clients, team.Nurse);
-            var conventional = await BaselineComparison.Seeded("baseline", baselineChannel, database, tokens);
+            var conventional = await BaselineComparison.Seeded("baseline", baselineChannel, options.BaselineAssembly, options.Postgres, tokens);
             return await new BaselineComparison(project, conventional, database, tokens, options, progress).Run();
         }
         catch (Exception e) when (e is TimeoutException or InvalidOperationException)
@@ -89,8 +88,4 @@ public static class BaselineCommand
             await baseline.Stop(TimeSpan.FromSeconds(20));
         }
     }
-
-    /// <summary>Several HTTP/2 connections, as the other benchmarks use, so many callers are not serialised on one.</summary>
-    private static GrpcChannel Channel(Uri target) =>
-        GrpcChannel.ForAddress(target, new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true } });
 }

@@ -1,8 +1,8 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Buurtzorg.Api.Security;
+using System.Text.Json;
 using Buurtzorg.Api.V1;
-using Buurtzorg.Baseline;
 using Buurtzorg.Grains.Security;
 using Buurtzorg.Simulator.OrganisationDay;
 using Grpc.Core;
@@ -11,7 +11,7 @@ using Npgsql;
 namespace Buurtzorg.Simulator.Baseline;
 
 /// <summary>A service under measurement: its channel, and the team, clients and nurse's token the load uses on it.</summary>
-public sealed record MeasuredService(string Name, ChannelBase Channel, string TeamId, IReadOnlyList<(string ClientId, string NurseId)> Clients, Metadata Nurse);
+public sealed record MeasuredService(string Name, CallInvoker Channel, string TeamId, IReadOnlyList<(string ClientId, string NurseId)> Clients, CallOptions Nurse);
 
 /// <summary>One operation at one concurrency on both services; the ratios are the project's over the baseline's.</summary>
 public sealed record ComparedRow(int Callers, string Operation, Measurements.Operation? Project, double ProjectRate,
@@ -57,7 +57,7 @@ public sealed record BaselineReport(IReadOnlyList<Check> Checks, IReadOnlyList<C
 /// baseline. The ceilings are measured in the same run at the same concurrency: each server's health check, and
 /// PostgreSQL's single-row committed upserts.
 /// </summary>
-public sealed class BaselineComparison(MeasuredService project, MeasuredService conventional, NpgsqlDataSource database, TokenIssuer tokens,
+public sealed class BaselineComparison(MeasuredService project, MeasuredService conventional, NpgsqlDataSource database, BenchmarkTokens tokens,
     BaselineOptions options, TextWriter progress)
 {
     public async Task<BaselineReport> Run()
@@ -165,10 +165,32 @@ public sealed class BaselineComparison(MeasuredService project, MeasuredService 
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
-    /// <summary>The baseline's team, seeded with SQL, as a service to measure: its first nurse acts for the team.</summary>
-    public static async Task<MeasuredService> Seeded(string name, ChannelBase channel, NpgsqlDataSource database, TokenIssuer tokens)
+    /// <summary>
+    /// The baseline's team, seeded with SQL by the baseline's own <c>seed</c> command (the simulator references no
+    /// server project), as a service to measure: its first nurse acts for the team.
+    /// </summary>
+    public static async Task<MeasuredService> Seeded(string name, CallInvoker channel, string baselineAssembly, string postgres, BenchmarkTokens tokens)
     {
-        var team = await BaselineSchema.SeedTeam(database, BenchmarkTeam.Nurses, BenchmarkTeam.ClientCount);
-        return new MeasuredService(name, channel, team.TeamId, team.Clients, BenchmarkTeam.As(tokens, Role.Nurse, team.TeamId, team.NurseIds[0]));
+        ArgumentNullException.ThrowIfNull(tokens);
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { Path.GetFullPath(baselineAssembly), "seed", "--postgres", postgres,
+                "--nurses", BenchmarkTeam.Nurses.ToString(CultureInfo.InvariantCulture), "--clients", BenchmarkTeam.ClientCount.ToString(CultureInfo.InvariantCulture) },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var seed = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+        var output = seed.StandardOutput.ReadToEndAsync();
+        var errors = seed.StandardError.ReadToEndAsync();
+        await seed.WaitForExitAsync();
+        if (seed.ExitCode != 0) throw new InvalidOperationException($"The baseline's seed command failed ({seed.ExitCode}): {await errors}");
+        var team = JsonSerializer.Deserialize<SeededTeam>(await output) ?? throw new InvalidOperationException("The baseline's seed command wrote nothing.");
+        return new MeasuredService(name, channel, team.TeamId, [.. team.Clients.Select(c => (c.ClientId, c.NurseId))],
+            tokens.As(Role.Nurse, team.TeamId, team.NurseIds[0]));
     }
+
+    /// <summary>What the baseline's <c>seed</c> command writes.</summary>
+    private sealed record SeededTeam(string TeamId, IReadOnlyList<string> NurseIds, IReadOnlyList<SeededClient> Clients);
+
+    private sealed record SeededClient(string ClientId, string NurseId);
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Buurtzorg.Api.Security;
 using Microsoft.Extensions.Configuration;
 
 namespace Buurtzorg.Simulator.Chaos;
@@ -49,7 +48,7 @@ public static class ChaosCommand
         ArgumentNullException.ThrowIfNull(options);
         var directory = options.Output ?? Path.Combine(Path.GetTempPath(), $"buurtzorg-chaos-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
         Directory.CreateDirectory(directory);
-        var tokens = new TokenIssuer(SigningKeys.From(new ConfigurationBuilder().AddCommandLine([.. options.SiloArguments]).Build()));
+        var tokens = BenchmarkTokens.From(new ConfigurationBuilder().AddCommandLine([.. options.SiloArguments]).Build());
         var startedAt = DateTimeOffset.UtcNow;
         await using var database = options.Postgres is { } given
             ? ChaosDatabase.Given(given, options.PgData)

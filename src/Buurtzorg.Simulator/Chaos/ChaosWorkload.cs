@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Buurtzorg.Api.Security;
 using Buurtzorg.Api.V1;
 using Buurtzorg.Grains.Security;
 using Buurtzorg.Simulator.OrganisationDay;
@@ -55,7 +54,7 @@ public sealed class ChaosWorkload
         [StatusCode.Unavailable, StatusCode.DeadlineExceeded, StatusCode.Internal, StatusCode.Unknown, StatusCode.Aborted, StatusCode.Cancelled, StatusCode.ResourceExhausted];
 
     private readonly ChaosCluster _cluster;
-    private readonly TokenIssuer _tokens;
+    private readonly BenchmarkTokens _tokens;
     private readonly ChaosLedger _ledger;
     private readonly ChaosOptions _options;
     private readonly Metadata _office;
@@ -65,10 +64,10 @@ public sealed class ChaosWorkload
     private readonly List<ChaosClient>[] _clients;
     private long _requests;
 
-    public ChaosWorkload(ChaosCluster cluster, TokenIssuer tokens, ChaosLedger ledger, ChaosOptions options)
+    public ChaosWorkload(ChaosCluster cluster, BenchmarkTokens tokens, ChaosLedger ledger, ChaosOptions options)
     {
         (_cluster, _tokens, _ledger, _options) = (cluster, tokens, ledger, options);
-        _office = BenchmarkTeam.As(tokens, Role.CentralOffice);
+        _office = tokens.Headers(Role.CentralOffice);
         // A database given may hold earlier runs' clients: start somewhere else in the test range.
         _nhs = new TestNhsNumbers(options.Postgres is null ? 0 : new Random().Next(0, 20_000));
         _clients = [.. Enumerable.Range(0, options.Callers).Select(_ => new List<ChaosClient>())];
@@ -101,7 +100,7 @@ public sealed class ChaosWorkload
             for (var n = 0; n < NursesPerTeam; n++)
             {
                 var nurse = await Register(cancellation);
-                team ??= new ChaosTeam(teamId, nurse, BenchmarkTeam.As(_tokens, Role.Nurse, teamId, nurse));
+                team ??= new ChaosTeam(teamId, nurse, _tokens.Headers(Role.Nurse, teamId, nurse));
                 if (!await Join(team, nurse, cancellation)) throw new InvalidOperationException("A nurse could not join a chaos team.");
                 if (nurse != team.AnchorId) team.Others.Add(nurse);
             }

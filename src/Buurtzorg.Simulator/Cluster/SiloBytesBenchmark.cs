@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Buurtzorg.Api.Security;
 using Buurtzorg.Api.V1;
 using Buurtzorg.Domain.Records;
 using Buurtzorg.Grains;
@@ -20,7 +19,7 @@ namespace Buurtzorg.Simulator.Cluster;
 /// GetRecord calls and a phase of only RecordVisit calls, spread over the silos; the silos' silo-to-silo totals are
 /// read before and after each phase, and what they sent while idle (membership probes) for as long is taken off.
 /// </summary>
-public sealed class SiloBytesBenchmark(ChannelBase channel, TokenIssuer tokens, SiloMessaging messaging, SiloBytesOptions options, TextWriter progress)
+public sealed class SiloBytesBenchmark(CallInvoker channel, BenchmarkTokens tokens, SiloMessaging messaging, SiloBytesOptions options, TextWriter progress)
 {
     public const double TargetBytes = 8 * 1024;
 
@@ -35,7 +34,7 @@ public sealed class SiloBytesBenchmark(ChannelBase channel, TokenIssuer tokens, 
             var open = new RecordOpenBenchmark(channel, tokens, new RecordOpenOptions { Postgres = options.Postgres, Entries = entries }, progress);
             var (client, written, _) = await open.Prepare(database);
             var view = await ViewSize(database, client.ClientId);
-            var nurse = new Metadata { { "authorization", $"Bearer {tokens.Mint(client.NurseId, Role.Nurse, client.TeamId, TimeSpan.FromHours(2))}" } };
+            var nurse = tokens.As(Role.Nurse, client.TeamId, client.NurseId);
             var read = new GetRecordRequest { ClientId = client.ClientId };
             // Warm: the grain is active, every silo has its address cached.
             await Repeat(Math.Min(100, options.Calls), _ => _records.GetRecordAsync(read, nurse).ResponseAsync);
@@ -67,7 +66,7 @@ public sealed class SiloBytesBenchmark(ChannelBase channel, TokenIssuer tokens, 
     {
         var loaded = await new PostgresRecordJournal(database).Load(clientId) ?? throw new InvalidOperationException($"No record {clientId} in the database.");
         var view = RecordView.Of(loaded.Record);
-        int Size<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, DomainSerialization.Options).Length;
+        int Size<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, DomainJson.Options).Length;
         return new ViewJson(Size(view), view.LatestVisits.Count, Size(view.LatestVisits), view.LatestNotes.Count, Size(view.LatestNotes));
     }
 

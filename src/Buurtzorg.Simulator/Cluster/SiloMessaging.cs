@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net.Http.Headers;
-using Buurtzorg.Api.Security;
 using Buurtzorg.Grains.Security;
 
 namespace Buurtzorg.Simulator.Cluster;
@@ -11,7 +10,7 @@ namespace Buurtzorg.Simulator.Cluster;
 /// labelled <c>ConnectionDirection="SiloToSilo"</c> — not the gateway's, which carries no calls here (the gRPC
 /// services call grains from inside the silo). Every byte one silo sends another is counted once, by the sender.
 /// </summary>
-public sealed class SiloMessaging(IReadOnlyList<Uri> endpoints, TokenIssuer tokens) : IDisposable
+public sealed class SiloMessaging(IReadOnlyList<Uri> endpoints, BenchmarkTokens tokens) : IDisposable
 {
     public const string Histogram = "orleans_messaging_sent_messages_size_bytes";
     public const string SiloToSilo = "SiloToSilo";

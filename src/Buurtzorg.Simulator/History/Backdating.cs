@@ -49,7 +49,7 @@ public static class Backdating
                     await import.WriteAsync(clientId, NpgsqlDbType.Text, cancellationToken);
                     await import.WriteAsync(seq, NpgsqlDbType.Bigint, cancellationToken);
                     await import.WriteAsync(back.At.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
-                    await import.WriteAsync(JsonSerializer.Serialize(back, DomainSerialization.Options), NpgsqlDbType.Jsonb, cancellationToken);
+                    await import.WriteAsync(JsonSerializer.Serialize(back, DomainJson.Options), NpgsqlDbType.Jsonb, cancellationToken);
                 }
                 moved++;
             }
@@ -78,7 +78,7 @@ public static class Backdating
         {
             var clientId = reader.GetString(0);
             if (journals.Count == 0 || journals[^1].Item1 != clientId) journals.Add((clientId, []));
-            var entry = JsonSerializer.Deserialize<RecordEntry>(reader.GetFieldValue<byte[]>(2), DomainSerialization.Options)!;
+            var entry = JsonSerializer.Deserialize<RecordEntry>(reader.GetFieldValue<byte[]>(2), DomainJson.Options)!;
             journals[^1].Item2.Add((reader.GetInt64(1), entry));
         }
         return journals;

@@ -13,7 +13,7 @@ public static class Ceilings
     public const string HealthCheck = "ceiling: health check";
     public const string Upsert = "ceiling: postgres upsert";
 
-    public static async Task<Dictionary<string, TimeSpan>> Measure(ChannelBase channel, string? postgres, int concurrency, TimeSpan duration, Measurements measurements)
+    public static async Task<Dictionary<string, TimeSpan>> Measure(CallInvoker channel, string? postgres, int concurrency, TimeSpan duration, Measurements measurements)
     {
         var health = new Health.HealthClient(channel);
         var walls = new Dictionary<string, TimeSpan>(StringComparer.Ordinal)

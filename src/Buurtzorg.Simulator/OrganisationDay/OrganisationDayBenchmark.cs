@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Buurtzorg.Api.Security;
 using Grpc.Core;
 
 namespace Buurtzorg.Simulator.OrganisationDay;
@@ -12,7 +11,7 @@ namespace Buurtzorg.Simulator.OrganisationDay;
 /// </summary>
 public static class OrganisationDayBenchmark
 {
-    public static async Task<DayReport> Run(ChannelBase channel, TokenIssuer tokens, DayOptions options, string target, TextWriter progress)
+    public static async Task<DayReport> Run(CallInvoker channel, BenchmarkTokens tokens, DayOptions options, string target, TextWriter progress)
     {
         var startedAt = DateTimeOffset.UtcNow;
         var saved = options.OrganisationFile is { } file ? await Organisation.Load(file) : null;

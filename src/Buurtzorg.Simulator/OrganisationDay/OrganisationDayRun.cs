@@ -1,7 +1,5 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using Buurtzorg.Api.Security;
 using Buurtzorg.Api.V1;
 using Buurtzorg.Grains.Security;
 using Google.Protobuf.WellKnownTypes;
@@ -33,13 +31,12 @@ public sealed class OrganisationDayRun
     private const int DaysStream = 0x5EED_DA75;
 
     private readonly DayOptions _options;
-    private readonly TokenIssuer _tokens;
+    private readonly BenchmarkTokens _tokens;
     private readonly TextWriter _progress;
     private readonly TestNhsNumbers _nhs;
     private readonly Organisation _organisation;
     private Random _random;
     private readonly string _run = Guid.NewGuid().ToString("N")[..8];
-    private readonly ConcurrentDictionary<(string? Team, string Subject, Role Role), Metadata> _headers = new();
     private readonly TeamService.TeamServiceClient _teams;
     private readonly NurseService.NurseServiceClient _nurses;
     private readonly ReferralService.ReferralServiceClient _referrals;
@@ -51,7 +48,7 @@ public sealed class OrganisationDayRun
 
     /// <param name="saved">An organisation formed by an earlier run: the days are run on it, and new referrals take NHS
     /// numbers after those its formation used (and <c>--nhs-offset</c> more).</param>
-    public OrganisationDayRun(ChannelBase channel, TokenIssuer tokens, DayOptions options, TextWriter progress, Organisation? saved = null)
+    public OrganisationDayRun(CallInvoker channel, BenchmarkTokens tokens, DayOptions options, TextWriter progress, Organisation? saved = null)
     {
         (_options, _tokens, _progress) = (options, tokens, progress);
         _random = new Random(options.Seed);
@@ -417,10 +414,7 @@ public sealed class OrganisationDayRun
 
     private string Request() => string.Create(CultureInfo.InvariantCulture, $"sim-{_run}-{Interlocked.Increment(ref _requests)}");
 
-    private Metadata Office() => Headers(null, "simulator-office", Role.CentralOffice);
+    private CallOptions Office() => _tokens.As(Role.CentralOffice, null, "simulator-office");
 
-    private Metadata As(TeamState team, string nurseId) => Headers(team.Id, nurseId, Role.Nurse);
-
-    private Metadata Headers(string? team, string subject, Role role) => _headers.GetOrAdd((team, subject, role), key =>
-        new Metadata { { "authorization", $"Bearer {_tokens.Mint(key.Subject, key.Role, key.Team, TimeSpan.FromHours(12))}" } });
+    private CallOptions As(TeamState team, string nurseId) => _tokens.As(Role.Nurse, team.Id, nurseId);
 }

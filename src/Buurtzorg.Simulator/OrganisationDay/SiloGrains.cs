@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net.Http.Headers;
-using Buurtzorg.Api.Security;
 using Buurtzorg.Grains.Security;
 
 namespace Buurtzorg.Simulator.OrganisationDay;
@@ -16,13 +15,13 @@ public sealed class SiloGrains : IAsyncDisposable
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
 
     private readonly Uri _metrics;
-    private readonly TokenIssuer _tokens;
+    private readonly BenchmarkTokens _tokens;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
     private readonly CancellationTokenSource _stop = new();
     private readonly Dictionary<string, long> _peaks = new(StringComparer.Ordinal);
     private Task? _sampling;
 
-    public SiloGrains(Uri metrics, TokenIssuer tokens) => (_metrics, _tokens) = (metrics, tokens);
+    public SiloGrains(Uri metrics, BenchmarkTokens tokens) => (_metrics, _tokens) = (metrics, tokens);
 
     public int Scrapes { get; private set; }
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Buurtzorg.Api.Security;
 using Buurtzorg.Api.V1;
 using Buurtzorg.Simulator.OrganisationDay;
 using Grpc.Core;
@@ -16,7 +15,7 @@ namespace Buurtzorg.Simulator.Reads;
 /// <paramref name="pacedRates"/> (GetRecord's, then GetCaseload's, in calls per second), the paced phases offer those
 /// rates instead, so two runs (one silo, three) can be compared at the same offered load.
 /// </summary>
-public sealed class ReadBenchmark(ChannelBase channel, TokenIssuer tokens, int concurrency, TimeSpan duration, int visitsPerClient, int seed,
+public sealed class ReadBenchmark(CallInvoker channel, BenchmarkTokens tokens, int concurrency, TimeSpan duration, int visitsPerClient, int seed,
     IReadOnlyList<double>? pacedRates = null)
 {
     private const string HealthCheck = Ceilings.HealthCheck;

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Buurtzorg.Api.Security;
 using Buurtzorg.Api.V1;
 using Buurtzorg.Grains;
 using Buurtzorg.Grains.Security;
@@ -24,7 +23,7 @@ namespace Buurtzorg.Simulator.RecordOpen;
 /// <see cref="PostgresRecordJournal.Load"/> against the same database. When a load misses the target at p99 (or with
 /// <c>--parts</c>) the load is timed in parts: the PostgreSQL read, the JSON, the fold of the entries after the snapshot.
 /// </summary>
-public sealed class RecordOpenBenchmark(ChannelBase channel, TokenIssuer tokens, RecordOpenOptions options, TextWriter progress)
+public sealed class RecordOpenBenchmark(CallInvoker channel, BenchmarkTokens tokens, RecordOpenOptions options, TextWriter progress)
 {
     public const double TargetP99Ms = 10;
     public const double GetRecordTargetP99Ms = 2;
@@ -47,8 +46,7 @@ public sealed class RecordOpenBenchmark(ChannelBase channel, TokenIssuer tokens,
     private readonly ReferralService.ReferralServiceClient _referrals = new(channel);
     private readonly CareRecordService.CareRecordServiceClient _records = new(channel);
 
-    private Metadata As(string subject, Role role, string? teamId) =>
-        new() { { "authorization", $"Bearer {tokens.Mint(subject, role, teamId, TimeSpan.FromHours(2))}" } };
+    private CallOptions As(string subject, Role role, string? teamId) => tokens.As(role, teamId, subject);
 
     public async Task<RecordOpenReport> Run()
     {
@@ -223,7 +221,7 @@ public sealed class RecordOpenBenchmark(ChannelBase channel, TokenIssuer tokens,
         var (seq, text, stored, newest) = await reader.ReadAsync()
             ? (reader.GetInt64(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt64(3))
             : (0L, 0, 0, await NewestSeq(database, clientId));
-        var present = JsonSerializer.SerializeToUtf8Bytes(record, DomainSerialization.Options).Length;
+        var present = JsonSerializer.SerializeToUtf8Bytes(record, DomainJson.Options).Length;
         return new SnapshotFacts(seq, newest, text, stored, present);
     }
 
@@ -263,8 +261,8 @@ public sealed class RecordOpenBenchmark(ChannelBase channel, TokenIssuer tokens,
     {
         var present = snapshot is null
             ? Records.CareRecord.Create(clientId).Present()
-            : JsonSerializer.Deserialize<Records.CareRecord>(snapshot, DomainSerialization.Options)!.Present();
-        return (present, [.. newer.Select(e => JsonSerializer.Deserialize<Records.RecordEntry>(e, DomainSerialization.Options)!)]);
+            : JsonSerializer.Deserialize<Records.CareRecord>(snapshot, DomainJson.Options)!.Present();
+        return (present, [.. newer.Select(e => JsonSerializer.Deserialize<Records.RecordEntry>(e, DomainJson.Options)!)]);
     }
 
     /// <summary>Bytes one loaded record keeps on the heap: several copies held at once, weighed after a full collection.</summary>

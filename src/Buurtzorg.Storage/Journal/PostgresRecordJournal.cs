@@ -48,7 +48,7 @@ public sealed class PostgresRecordJournal(NpgsqlDataSource database, GroupCommit
         if (await reader.ReadAsync(cancellationToken))
         {
             seq = reader.GetInt64(0);
-            var stored = JsonSerializer.Deserialize<CareRecord>(reader.GetFieldValue<byte[]>(1), DomainSerialization.Options)!;
+            var stored = JsonSerializer.Deserialize<CareRecord>(reader.GetFieldValue<byte[]>(1), DomainJson.Options)!;
             // A snapshot in the first format holds the history: replayed, and stored again as the present.
             upgrade = stored.HasHistory;
             record = stored.Present();
@@ -69,7 +69,7 @@ public sealed class PostgresRecordJournal(NpgsqlDataSource database, GroupCommit
 
     public async Task Append(string clientId, long seq, RecordEntry entry, CareRecord after, AccessRecord? access, CancellationToken cancellationToken = default)
     {
-        var json = JsonSerializer.Serialize(entry, DomainSerialization.Options);
+        var json = JsonSerializer.Serialize(entry, DomainJson.Options);
         // The entry and its audit line: one transaction, both or neither.
         void Add(NpgsqlBatch batch)
         {
@@ -183,7 +183,7 @@ public sealed class PostgresRecordJournal(NpgsqlDataSource database, GroupCommit
         }
     }
 
-    private static RecordEntry Entry(byte[] json) => JsonSerializer.Deserialize<RecordEntry>(json, DomainSerialization.Options)!;
+    private static RecordEntry Entry(byte[] json) => JsonSerializer.Deserialize<RecordEntry>(json, DomainJson.Options)!;
 
     /// <summary>
     /// Appends <paramref name="entries"/> as numbers <paramref name="firstSeq"/> onwards (the first one more than the newest
@@ -225,7 +225,7 @@ public sealed class PostgresRecordJournal(NpgsqlDataSource database, GroupCommit
                     await import.WriteAsync(entry.EntryId, NpgsqlDbType.Text, cancellationToken);
                     await import.WriteAsync(entry.Kind, NpgsqlDbType.Text, cancellationToken);
                     await import.WriteAsync(entry.At.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
-                    await import.WriteAsync(JsonSerializer.Serialize(entry, DomainSerialization.Options), NpgsqlDbType.Jsonb, cancellationToken);
+                    await import.WriteAsync(JsonSerializer.Serialize(entry, DomainJson.Options), NpgsqlDbType.Jsonb, cancellationToken);
                 }
                 await import.CompleteAsync(cancellationToken);
             }
@@ -246,7 +246,7 @@ public sealed class PostgresRecordJournal(NpgsqlDataSource database, GroupCommit
 
     /// <summary>A record as its snapshot stores it: the present (its state, latest entries and subjects' ids), never the history.</summary>
     public static string Snapshot(CareRecord record) =>
-        JsonSerializer.Serialize(record.Present(), DomainSerialization.Options);
+        JsonSerializer.Serialize(record.Present(), DomainJson.Options);
 
     private static NpgsqlBatchCommand Command(string sql, string clientId)
     {

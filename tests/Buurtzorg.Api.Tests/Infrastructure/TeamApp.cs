@@ -107,16 +107,19 @@ public sealed class TeamApp
     }
 
     public Task<RecordVisitResponse> Visit(string clientId, string nurseId, DateTimeOffset start, string? requestId = null) =>
-        Records.RecordVisitAsync(new RecordVisitRequest
-        {
-            RequestId = requestId ?? NewRequest(),
-            ClientId = clientId,
-            NurseId = nurseId,
-            Start = Timestamp.FromDateTimeOffset(start),
-            DurationMinutes = 30,
-            DirectCareMinutes = 25,
-            Note = "Dressing changed; healing well.",
-        }).ResponseAsync;
+        Records.RecordVisitAsync(VisitRequest(clientId, nurseId, start, requestId)).ResponseAsync;
+
+    /// <summary>A half-hour visit with a short note, as the stories record one.</summary>
+    public static RecordVisitRequest VisitRequest(string clientId, string nurseId, DateTimeOffset start, string? requestId = null) => new()
+    {
+        RequestId = requestId ?? NewRequest(),
+        ClientId = clientId,
+        NurseId = nurseId,
+        Start = Timestamp.FromDateTimeOffset(start),
+        DurationMinutes = 30,
+        DirectCareMinutes = 25,
+        Note = "Dressing changed; healing well.",
+    };
 
     /// <summary>The commonest problem in the stories: an actual skin problem (an ulcer, a lesion), noted by the named nurse.</summary>
     public async Task<Problem> AddSkinProblem(CaseloadEntry client, string sign = "lesion") =>
