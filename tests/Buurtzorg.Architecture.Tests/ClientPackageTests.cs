@@ -46,6 +46,7 @@ public sealed class ClientPackageTests(ClientPackageTests.Packed packed) : IClas
 
         Assert.Contains("Grpc.Net.Client", dependencies);
         Assert.Contains("Google.Protobuf", dependencies);
+        Assert.Contains("Microsoft.Data.Sqlite", dependencies); // the offline outbox
         Assert.DoesNotContain(dependencies, d => d.StartsWith("Buurtzorg", StringComparison.Ordinal));
         Assert.DoesNotContain("Grpc.Tools", dependencies); // a build tool, not something an app runs
         Assert.DoesNotContain(dependencies, d => d.StartsWith("Grpc.AspNetCore", StringComparison.Ordinal) || d.StartsWith("Microsoft.Orleans", StringComparison.Ordinal));
