@@ -69,7 +69,10 @@ public sealed class OfflineRoundTests(ApiHost host) : IClassFixture<ApiHost>, ID
         {
             RateProblem = new RateProblemRequest
             {
-                RequestId = NewRequest(), ClientId = clients[1].Entry.ClientId, RecordedBy = her, ProblemId = clients[1].ProblemId,
+                RequestId = NewRequest(),
+                ClientId = clients[1].Entry.ClientId,
+                RecordedBy = her,
+                ProblemId = clients[1].ProblemId,
                 Rating = new OutcomeRating { Knowledge = 3, Behaviour = 3, Status = 4 },
             },
         });
@@ -84,11 +87,18 @@ public sealed class OfflineRoundTests(ApiHost host) : IClassFixture<ApiHost>, ID
         var colleagues = _app.As(new Caller(colleague, Role.Nurse, team.TeamId));
         await colleagues.Records.StopInterventionAsync(new StopInterventionRequest
         {
-            RequestId = NewRequest(), ClientId = clients[0].Entry.ClientId, RecordedBy = colleague, InterventionId = clients[0].InterventionId,
+            RequestId = NewRequest(),
+            ClientId = clients[0].Entry.ClientId,
+            RecordedBy = colleague,
+            InterventionId = clients[0].InterventionId,
         });
         await colleagues.Referrals.ReassignNamedNurseAsync(new ReassignNamedNurseRequest
         {
-            RequestId = NewRequest(), TeamId = team.TeamId, ClientId = clients[1].Entry.ClientId, NamedNurseId = colleague, BackupNurseId = third,
+            RequestId = NewRequest(),
+            TeamId = team.TeamId,
+            ClientId = clients[1].Entry.ClientId,
+            NamedNurseId = colleague,
+            BackupNurseId = third,
         });
 
         // Still offline, she does the wound care she does not know was stopped (after the stop, to the second).
