@@ -23,9 +23,10 @@ public sealed class OfficeHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private OfficeHost(WebApplication app, int grpcPort, int webPort, GrainCalls calls)
+    private OfficeHost(WebApplication app, int grpcPort, int webPort, GrainCalls calls, CapturedLogs logs)
     {
         _app = app;
+        Logs = logs;
         Calls = calls;
         Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
         PageUrl = $"http://127.0.0.1:{webPort}/central-office";
@@ -40,6 +41,9 @@ public sealed class OfficeHost : IAsyncDisposable
 
     public GrainCalls Calls { get; }
 
+    /// <summary>Every line the host logged: a test that meets an INTERNAL answer shows the host's own account of it.</summary>
+    public CapturedLogs Logs { get; }
+
     /// <summary>The central office's client, signed in as <see cref="OfficeCaller"/>.</summary>
     public CentralOfficeService.CentralOfficeServiceClient Office { get; }
 
@@ -47,6 +51,7 @@ public sealed class OfficeHost : IAsyncDisposable
     {
         var (grpcPort, webPort) = (FreePort(), FreePort());
         var calls = new GrainCalls();
+        var logs = new CapturedLogs();
         var app = SiloHost.Build(
         [
             "--urls", $"http://127.0.0.1:{grpcPort}",
@@ -59,9 +64,13 @@ public sealed class OfficeHost : IAsyncDisposable
             "--Logging:LogLevel:Default", "Warning",
             .. TestKeys.Arguments,
             .. extra,
-        ], builder => builder.Services.AddSingleton<Orleans.IIncomingGrainCallFilter>(calls));
+        ], builder =>
+        {
+            builder.Services.AddSingleton<Orleans.IIncomingGrainCallFilter>(calls);
+            builder.Services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs);
+        });
         await app.StartAsync();
-        return new OfficeHost(app, grpcPort, webPort, calls);
+        return new OfficeHost(app, grpcPort, webPort, calls, logs);
     }
 
     public string Mint(Caller caller) =>

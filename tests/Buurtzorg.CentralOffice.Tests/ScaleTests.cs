@@ -1,6 +1,7 @@
 using Buurtzorg.Api.Tests.Infrastructure;
 using Buurtzorg.Api.V1;
 using Buurtzorg.Grains;
+using Grpc.Core;
 using Xunit.Abstractions;
 
 namespace Buurtzorg.CentralOffice.Tests;
@@ -15,7 +16,7 @@ public sealed class ScaleTests(ITestOutputHelper output)
         var started = DateTime.UtcNow;
         using (var gate = new SemaphoreSlim(16))
         {
-            await Task.WhenAll(Enumerable.Range(0, 1000).Select(async i =>
+            await WithHostErrors(host, Task.WhenAll(Enumerable.Range(0, 1000).Select(async i =>
             {
                 await gate.WaitAsync();
                 try
@@ -32,7 +33,7 @@ public sealed class ScaleTests(ITestOutputHelper output)
                 {
                     gate.Release();
                 }
-            }));
+            })));
         }
         output.WriteLine($"seeded 1,000 teams in {(DateTime.UtcNow - started).TotalSeconds:0.0} s");
 
@@ -66,5 +67,19 @@ public sealed class ScaleTests(ITestOutputHelper output)
         Assert.Equal(0, host.Calls[typeof(ITeamGrain)]);
         Assert.Equal(1, host.Calls[typeof(IOrganisationGrain), nameof(IOrganisationGrain.Overview)]);
         Assert.Equal(2, host.Calls[typeof(IOrganisationGrain), nameof(IOrganisationGrain.Teams)]);
+    }
+
+    /// <summary>A call answered INTERNAL fails the test with what the host logged as an error, which says why.</summary>
+    private static async Task WithHostErrors(OfficeHost host, Task calls)
+    {
+        try
+        {
+            await calls;
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Internal)
+        {
+            var errors = host.Logs.Lines.Where(l => l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Critical", StringComparison.Ordinal));
+            throw new Xunit.Sdk.XunitException($"{e.Status}\nThe host logged:\n{string.Join("\n", errors)}");
+        }
     }
 }
