@@ -1,0 +1,56 @@
+using Buurtzorg.Domain.Common;
+using Buurtzorg.Domain.Records;
+using Buurtzorg.Fhir;
+using Buurtzorg.Grains;
+
+namespace Buurtzorg.Api.Fhir;
+
+/// <summary>
+/// Gathers what a FHIR export of one record needs: the whole history, a page at a time from the journal (each page
+/// audited as a read of the record, as GetHistory's are), rebuilt into a record, and the teams and nurses it names.
+/// </summary>
+internal sealed class FhirRecordReader(IGrainFactory grains)
+{
+    private const int Page = 500;
+
+    public async Task<FhirRecordSource> Read(string clientId)
+    {
+        var client = grains.GetGrain<IClientGrain>(clientId);
+        var entries = new List<RecordEntry>();
+        long after = 0;
+        while (true)
+        {
+            var page = await client.History(after, Page);
+            entries.AddRange(page.Entries.Select(item => item.Entry));
+            if (page.NextAfterSeq is not { } next) break;
+            after = next;
+        }
+        var record = CareRecord.Replay(clientId, entries);
+        var teams = new Dictionary<string, FhirTeam>(StringComparer.Ordinal);
+        foreach (var teamId in record.PastEpisodes.Select(e => e.TeamId).Concat(record.OpenEpisode is { } open ? [open.TeamId] : []).Distinct())
+        {
+            var team = await grains.GetGrain<ITeamGrain>(teamId).Get();
+            teams[teamId] = new FhirTeam(teamId, team.Name);
+        }
+        var practitioners = new Dictionary<string, FhirPractitioner>(StringComparer.Ordinal);
+        foreach (var nurseId in NursesNamed(entries))
+        {
+            try
+            {
+                var nurse = await grains.GetGrain<INurseGrain>(nurseId).Get();
+                practitioners[nurseId] = new FhirPractitioner(nurseId, nurse.DisplayName, nurse.Pin?.Value);
+            }
+            catch (RuleRefusedException refused) when (refused.Violation == RuleViolation.NotFound)
+            {
+                // Written by the system (a team's step), not by a registered nurse: the export names no practitioner.
+            }
+        }
+        return new FhirRecordSource(record, teams, practitioners);
+    }
+
+    /// <summary>The nurses who made the record's clinical entries or visits (referrals and episodes come from teams).</summary>
+    private static IEnumerable<string> NursesNamed(IEnumerable<RecordEntry> entries) => entries
+        .Where(e => e is not (ReferralReceived or EpisodeOpened or EpisodeClosed))
+        .SelectMany(e => e is VisitRecorded visit ? [e.RecordedBy, visit.NurseId] : new[] { e.RecordedBy })
+        .Distinct(StringComparer.Ordinal);
+}
