@@ -1,3 +1,4 @@
+using Buurtzorg.Api.Fhir;
 using Buurtzorg.Api.Security;
 using Buurtzorg.Grains.Security;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -27,6 +28,7 @@ public static class ApiRegistration
     {
         services.AddBuurtzorgCallChecks(configuration);
         services.AddGrpcReflection();
+        services.AddSingleton<FhirRecordReader>();
         return services;
     }
 
