@@ -70,20 +70,7 @@ public sealed class FirstWeekTests(ApiHost host) : IClassFixture<ApiHost>
             AgreedBy = AgreedBy.Client,
             AgreedByName = "Edith",
         });
-        var intervention = (await _app.Records.AddInterventionAsync(new AddInterventionRequest
-        {
-            RequestId = NewRequest(),
-            ClientId = first.ClientId,
-            RecordedBy = first.NamedNurseId,
-            ProblemId = problem.ProblemId,
-            Category = InterventionCategory.TreatmentsProcedures,
-            Target = "wound care",
-            CareType = CareType.Nursing,
-            Frequency = new VisitFrequency { Times = 1, Period = FrequencyPeriod.Day },
-            TimeWindow = TimeWindow.Morning,
-            DurationMinutes = 30,
-            Skills = { Skill.WoundCare },
-        })).Intervention;
+        var intervention = await _app.AddWoundCare(first, problem.ProblemId);
 
         // All week, recorded now: three visits each by the named nurse for ten clients, and one by the backup for two.
         clock.Offset = TimeSpan.Zero;

@@ -42,20 +42,7 @@ public sealed class MyDayTests : IAsyncLifetime
             var client = await app.Admitted(team.TeamId);
             clients.Add(client);
             var problem = await app.AddSkinProblem(client, "leg ulcer");
-            await app.Records.AddInterventionAsync(new AddInterventionRequest
-            {
-                RequestId = NewRequest(),
-                ClientId = client.ClientId,
-                RecordedBy = client.NamedNurseId,
-                ProblemId = problem.ProblemId,
-                Category = InterventionCategory.TreatmentsProcedures,
-                Target = "wound care",
-                CareType = CareType.Nursing,
-                Frequency = new VisitFrequency { Times = 1, Period = FrequencyPeriod.Day },
-                TimeWindow = i % 2 == 0 ? TimeWindow.Morning : TimeWindow.Afternoon,
-                DurationMinutes = 30 + (5 * i),
-                Skills = { Skill.WoundCare },
-            });
+            await app.AddWoundCare(client, problem.ProblemId, i % 2 == 0 ? TimeWindow.Morning : TimeWindow.Afternoon, 30 + (5 * i));
         }
         await app.Records.AddNoteAsync(new AddNoteRequest { RequestId = NewRequest(), ClientId = clients[0].ClientId, RecordedBy = clients[0].NamedNurseId, Text = "Key is with the neighbour at 14." });
         await app.Records.AddNoteAsync(new AddNoteRequest { RequestId = NewRequest(), ClientId = clients[0].ClientId, RecordedBy = clients[0].NamedNurseId, Text = "Daughter visits on Tuesdays." });

@@ -97,20 +97,7 @@ public sealed class PagingTests : IAsyncLifetime
         var team = await app.TeamWithNurses(3);
         var client = await app.Admitted(team.TeamId);
         var problem = await app.AddSkinProblem(client);
-        await app.Records.AddInterventionAsync(new AddInterventionRequest
-        {
-            RequestId = NewRequest(),
-            ClientId = client.ClientId,
-            RecordedBy = client.NamedNurseId,
-            ProblemId = problem.ProblemId,
-            Category = InterventionCategory.TreatmentsProcedures,
-            Target = "wound care",
-            CareType = CareType.Nursing,
-            Frequency = new VisitFrequency { Times = 1, Period = FrequencyPeriod.Day },
-            TimeWindow = TimeWindow.Afternoon,
-            DurationMinutes = 30,
-            Skills = { Skill.WoundCare },
-        });
+        await app.AddWoundCare(client, problem.ProblemId, TimeWindow.Afternoon);
         Task<CaseloadEntry> Entry() => app.Teams.GetCaseloadAsync(new GetCaseloadRequest { TeamId = team.TeamId }).ResponseAsync
             .ContinueWith(t => t.Result.Entries.Single(), TaskScheduler.Default);
         Assert.Null((await Entry()).NextVisit);

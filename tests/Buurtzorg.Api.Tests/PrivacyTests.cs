@@ -60,20 +60,7 @@ public sealed class PrivacyTests
             });
             await app.Records.GetRecordAsync(new GetRecordRequest { ClientId = entry.ClientId });
             var problem = await app.AddSkinProblem(entry);
-            await app.Records.AddInterventionAsync(new AddInterventionRequest
-            {
-                RequestId = NewRequest(),
-                ClientId = entry.ClientId,
-                RecordedBy = entry.NamedNurseId,
-                ProblemId = problem.ProblemId,
-                Category = InterventionCategory.TreatmentsProcedures,
-                Target = "wound care",
-                CareType = CareType.Nursing,
-                Frequency = new VisitFrequency { Times = 1, Period = FrequencyPeriod.Day },
-                TimeWindow = TimeWindow.Morning,
-                DurationMinutes = 30,
-                Skills = { Skill.WoundCare },
-            });
+            await app.AddWoundCare(entry, problem.ProblemId);
             await app.As(new Caller("ooh-1", Role.OutOfHours, null), $"Night call about {given}").Records.GetRecordAsync(new GetRecordRequest { ClientId = entry.ClientId });
             secrets.Add($"Night call about {given}");
 

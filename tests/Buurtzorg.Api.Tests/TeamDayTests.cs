@@ -47,20 +47,7 @@ public sealed class TeamDayTests : IAsyncLifetime
             var client = await app.Admitted(team.TeamId);
             clients.Add(client);
             var problem = await app.AddSkinProblem(client, "leg ulcer");
-            await app.Records.AddInterventionAsync(new AddInterventionRequest
-            {
-                RequestId = NewRequest(),
-                ClientId = client.ClientId,
-                RecordedBy = client.NamedNurseId,
-                ProblemId = problem.ProblemId,
-                Category = InterventionCategory.TreatmentsProcedures,
-                Target = "wound care",
-                CareType = CareType.Nursing,
-                Frequency = new VisitFrequency { Times = 1, Period = FrequencyPeriod.Day },
-                TimeWindow = TimeWindow.Morning,
-                DurationMinutes = 30,
-                Skills = { Skill.WoundCare },
-            });
+            await app.AddWoundCare(client, problem.ProblemId);
         }
         var onCall = clients[0].NamedNurseId;
         var onLeave = team.Members.Select(m => m.NurseId).First(n => n != onCall && clients.All(c => c.NamedNurseId != n));

@@ -41,20 +41,7 @@ public sealed class VisitsDueTests(ApiHost host) : IClassFixture<ApiHost>
             : _ulcers[client.ClientId] = (await _app.AddSkinProblem(client, "leg ulcer")).ProblemId;
         for (var i = 0; i < count; i++)
         {
-            await _app.Records.AddInterventionAsync(new AddInterventionRequest
-            {
-                RequestId = NewRequest(),
-                ClientId = client.ClientId,
-                RecordedBy = client.NamedNurseId,
-                ProblemId = problemId,
-                Category = InterventionCategory.TreatmentsProcedures,
-                Target = "wound care",
-                CareType = CareType.Nursing,
-                Frequency = frequency,
-                TimeWindow = window,
-                DurationMinutes = minutes,
-                Skills = { Skill.WoundCare },
-            });
+            await _app.AddWoundCare(client, problemId, window, minutes, frequency);
         }
     }
 

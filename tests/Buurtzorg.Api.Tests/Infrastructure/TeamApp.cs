@@ -145,8 +145,11 @@ public sealed class TeamApp
             Rating = new OutcomeRating { Knowledge = knowledge, Behaviour = behaviour, Status = status },
         })).Problem;
 
-    /// <summary>Daily morning wound care (30 minutes) for a problem, added by the client's named nurse.</summary>
-    public async Task<Intervention> AddWoundCare(CaseloadEntry client, string problemId) =>
+    /// <summary>
+    /// Wound care for a problem, added by the client's named nurse: by default daily, in the morning, 30 minutes.
+    /// </summary>
+    public async Task<Intervention> AddWoundCare(CaseloadEntry client, string problemId, TimeWindow window = TimeWindow.Morning,
+        int minutes = 30, VisitFrequency? frequency = null) =>
         (await Records.AddInterventionAsync(new AddInterventionRequest
         {
             RequestId = NewRequest(),
@@ -156,9 +159,9 @@ public sealed class TeamApp
             Category = InterventionCategory.TreatmentsProcedures,
             Target = "wound care",
             CareType = CareType.Nursing,
-            Frequency = new VisitFrequency { Times = 1, Period = FrequencyPeriod.Day },
-            TimeWindow = TimeWindow.Morning,
-            DurationMinutes = 30,
+            Frequency = frequency ?? new VisitFrequency { Times = 1, Period = FrequencyPeriod.Day },
+            TimeWindow = window,
+            DurationMinutes = minutes,
             Skills = { Skill.WoundCare },
         })).Intervention;
 
