@@ -8,9 +8,9 @@ using Buurtzorg.Api.Tests.Infrastructure;
 using Buurtzorg.Grains;
 using Buurtzorg.Grains.Security;
 using Hl7.Fhir.Model;
-using Task = System.Threading.Tasks.Task;
 using Hl7.Fhir.Serialization;
 using Microsoft.Extensions.DependencyInjection;
+using Task = System.Threading.Tasks.Task;
 
 namespace Buurtzorg.Api.Tests.Fhir;
 

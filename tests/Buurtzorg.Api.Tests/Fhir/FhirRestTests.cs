@@ -3,8 +3,8 @@ using Buurtzorg.Api.Tests.Infrastructure;
 using Buurtzorg.Api.V1;
 using Buurtzorg.Grains.Security;
 using Hl7.Fhir.Model;
-using Task = System.Threading.Tasks.Task;
 using static Buurtzorg.Api.Tests.Infrastructure.TeamApp;
+using Task = System.Threading.Tasks.Task;
 
 namespace Buurtzorg.Api.Tests.Fhir;
 

@@ -45,10 +45,10 @@ internal static class Capability
 
     private static CapabilityStatement.ResourceComponent Resource(string type, CapabilityStatement.TypeRestfulInteraction[] interactions,
         (string Name, SearchParamType Type, string Documentation)[] parameters, List<CapabilityStatement.OperationComponent> operations) => new()
-    {
-        Type = type,
-        Interaction = [.. interactions.Select(i => new CapabilityStatement.ResourceInteractionComponent { Code = i })],
-        SearchParam = [.. parameters.Select(p => new CapabilityStatement.SearchParamComponent { Name = p.Name, Type = p.Type, Documentation = p.Documentation })],
-        Operation = operations,
-    };
+        {
+            Type = type,
+            Interaction = [.. interactions.Select(i => new CapabilityStatement.ResourceInteractionComponent { Code = i })],
+            SearchParam = [.. parameters.Select(p => new CapabilityStatement.SearchParamComponent { Name = p.Name, Type = p.Type, Documentation = p.Documentation })],
+            Operation = operations,
+        };
 }

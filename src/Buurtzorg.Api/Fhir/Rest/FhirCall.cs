@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using Buurtzorg.Api.Security;
 using Buurtzorg.Domain.Common;
 using Buurtzorg.Grains;
@@ -25,6 +27,9 @@ internal sealed class FhirCall(HttpContext http, Caller caller)
     private const string PageParameter = "_page";
 
     private static readonly BaseFhirJsonSerializer Serializer = new(ModelInfo.ModelInspector);
+
+    // A FHIR client reads JSON, not HTML: apostrophes and offsets' '+' as they are, not as \u0027 and \u002B.
+    private static readonly JsonWriterOptions Relaxed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public HttpContext Http => http;
 
@@ -66,7 +71,9 @@ internal sealed class FhirCall(HttpContext http, Caller caller)
         http.Response.ContentType = $"{MediaType}; charset=utf-8";
         http.Response.Headers.CacheControl = "no-store";
         if (answer.Location is not null) http.Response.Headers.Location = answer.Location;
-        await http.Response.Body.WriteAsync(Serializer.SerializeToBytes(answer.Resource));
+        using var body = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(body, Relaxed)) Serializer.Serialize(answer.Resource, writer);
+        await http.Response.Body.WriteAsync(body.GetBuffer().AsMemory(0, (int)body.Length));
     }
 
     /// <summary>The refusal of a request that may not go on; null when it may (the caller is then sealed in).</summary>
