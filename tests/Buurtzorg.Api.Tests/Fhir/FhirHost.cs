@@ -84,7 +84,8 @@ public sealed class FhirHost : IAsyncLifetime
         }
     }
 
-    private static int FreePort()
+    /// <summary>A loopback port free just now, for a host's HTTP/1.1 port.</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
