@@ -44,10 +44,10 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
     }
 
     /// <summary>
-    /// How a failure is answered, for a call that answers several writes at once (an upload's items): each as it would
-    /// be answered alone, status, message and reason.
+    /// How a failure is answered outside a single gRPC call — an upload's items, each as it would be answered alone, and
+    /// the FHIR REST face — status, message and reason.
     /// </summary>
-    internal RpcException Answer(Exception e, string method) => e as RpcException ?? Translate(e, method, write: true)!;
+    internal RpcException Answer(Exception e, string method, bool write = true) => e as RpcException ?? Translate(e, method, write)!;
 
     /// <summary>A write carries the request id that makes it safe to send again.</summary>
     private static bool IsWrite(object? request) =>

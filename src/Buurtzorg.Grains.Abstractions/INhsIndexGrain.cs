@@ -1,3 +1,6 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
 using Buurtzorg.Domain.Common;
 
 namespace Buurtzorg.Grains;
@@ -9,6 +12,12 @@ namespace Buurtzorg.Grains;
 [Alias("buurtzorg.nhs-index")]
 public interface INhsIndexGrain : IGrainWithStringKey
 {
+    public const int Buckets = 256;
+
+    /// <summary>The index grain's key for a number: one of <see cref="Buckets"/> buckets, which says nothing about the person.</summary>
+    public static string KeyOf(NhsNumber nhsNumber) =>
+        $"nhs-{BinaryPrimitives.ReadUInt32LittleEndian(SHA256.HashData(Encoding.ASCII.GetBytes(nhsNumber.Digits))) % Buckets:D3}";
+
     [Alias("resolve")] Task<string> Resolve(NhsNumber nhsNumber);
 
     [Alias("find")] Task<string?> Find(NhsNumber nhsNumber);

@@ -1,7 +1,4 @@
-using System.Buffers.Binary;
 using System.Collections.Immutable;
-using System.Security.Cryptography;
-using System.Text;
 using Buurtzorg.Domain.Common;
 
 namespace Buurtzorg.Grains;
@@ -16,11 +13,10 @@ public sealed class NhsIndexState : GrainState<NhsIndexState>
 public sealed class NhsIndexGrain(
     [PersistentState("nhs-index", BuurtzorgStorage.Name)] IPersistentState<NhsIndexState> state) : Grain, INhsIndexGrain
 {
-    public const int Buckets = 256;
+    public const int Buckets = INhsIndexGrain.Buckets;
 
-    /// <summary>The index grain for a number: one of 256 buckets, which says nothing about the person.</summary>
-    public static string BucketOf(NhsNumber nhsNumber) =>
-        $"nhs-{BinaryPrimitives.ReadUInt32LittleEndian(SHA256.HashData(Encoding.ASCII.GetBytes(nhsNumber.Digits))) % Buckets:D3}";
+    /// <summary>The index grain for a number (<see cref="INhsIndexGrain.KeyOf"/>).</summary>
+    public static string BucketOf(NhsNumber nhsNumber) => INhsIndexGrain.KeyOf(nhsNumber);
 
     public async Task<string> Resolve(NhsNumber nhsNumber)
     {

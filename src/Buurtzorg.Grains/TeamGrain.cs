@@ -92,6 +92,9 @@ public sealed partial class TeamGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         Figures.Start();
+        // The footprint directory hears from the team again, so a listing lost to a failed call is made good (not awaited:
+        // a team never waits on the directory to activate).
+        if (state.State.Team is { Status: TeamStatus.Active or TeamStatus.Closed }) _ = TellDirectoryOrLog();
         return Task.CompletedTask;
     }
 
@@ -109,19 +112,54 @@ public sealed partial class TeamGrain(
         return team;
     }
 
-    public Task<Team> Approve(string requestId) => Change(requestId, team => team.Approve());
+    public async Task<Team> Approve(string requestId)
+    {
+        var team = await Change(requestId, current => current.Approve());
+        // Also on a retry: an approval whose listing failed is listed when it is sent again.
+        await TellDirectory(team);
+        return team;
+    }
 
     public async Task<Team> Close(string requestId)
     {
         // A team closes with nothing half-done: every pending step is finished (or undone) first.
         await FinishFirst(_ => true);
         var team = Current;
-        if (state.State.Requests.Contains(requestId)) return team;
+        if (state.State.Requests.Contains(requestId))
+        {
+            await TellDirectory(team);
+            return team;
+        }
         var closed = team.Close();
         // Each member is released to join another team: recorded with the closing, so each is told even if this call
         // goes no further.
         if (closed != team) await Decide([.. closed.Members.Select(m => new LeaveTeamStep(m.NurseId))], requestId, closed);
+        await TellDirectory(Current);
         return Current;
+    }
+
+    /// <summary>Lists an active team's footprint in the directory referrals without a team are routed by; unlists a closed one.</summary>
+    private Task TellDirectory(Team team)
+    {
+        var directory = GrainFactory.GetGrain<ITeamDirectoryGrain>(ITeamDirectoryGrain.Key);
+        return team.Status switch
+        {
+            TeamStatus.Active => directory.List(TeamId, team.Footprint),
+            TeamStatus.Closed => directory.Unlist(TeamId),
+            _ => Task.CompletedTask,
+        };
+    }
+
+    private async Task TellDirectoryOrLog()
+    {
+        try
+        {
+            await TellDirectory(Current);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogUnfinished(logger, TeamId, "footprint listing", e.GetType().Name);
+        }
     }
 
     public Task<Team> Get() => Task.FromResult(Current);

@@ -1,5 +1,6 @@
 using System.Net;
 using Buurtzorg.Api;
+using Buurtzorg.Api.Fhir.Rest;
 using Buurtzorg.Grains;
 using Buurtzorg.Grains.Audit;
 using Buurtzorg.Grains.Journal;
@@ -138,6 +139,8 @@ public static class SiloHost
         app.MapBuurtzorgApi();
         app.MapSiloProbes();
         app.MapCentralOffice(webPort);
+        // The record's FHIR face on the same HTTP/1.1 port: curl and integration engines speak HTTP/1.1, not gRPC's h2c.
+        app.MapFhirRest(webPort);
         return app;
     }
 }

@@ -35,7 +35,7 @@ public sealed class AccessInterceptor(CallerSeal seal) : Interceptor
         [Name(NurseService.Descriptor, "GetNurse")] = new(Operation.ReadNurse),
         [Name(NurseService.Descriptor, "AddLeavePeriod")] = new(Operation.ManageLeave),
         [Name(NurseService.Descriptor, "EndLeave")] = new(Operation.ManageLeave),
-        [Name(ReferralService.Descriptor, "Refer")] = new(Operation.ManageTeam, TeamIdField),
+        [Name(ReferralService.Descriptor, "Refer")] = new(Operation.Refer, TeamIdField),
         [Name(ReferralService.Descriptor, "ListReferrals")] = new(Operation.ReadCaseload, TeamIdField),
         [Name(ReferralService.Descriptor, "Admit")] = new(Operation.ManageTeam, TeamIdField),
         [Name(ReferralService.Descriptor, "Decline")] = new(Operation.ManageTeam, TeamIdField),
@@ -101,17 +101,9 @@ public sealed class AccessInterceptor(CallerSeal seal) : Interceptor
         ? new(request is RecordVisitRequest { OutOfHours: true } ? Operation.RecordOutOfHoursVisit : Operation.WriteRecord)
         : throw new RpcException(new Status(StatusCode.PermissionDenied, "This call is not open to any role."));
 
-    private static Caller CallerOf(ServerCallContext context)
-    {
-        var user = context.GetHttpContext().User;
-        var subject = user.FindFirst("sub")?.Value;
-        var roleName = user.FindFirst(TokenIssuer.RoleClaim)?.Value;
-        if (subject is null || roleName is null || !Caller.RoleNames.TryGetValue(roleName, out var role))
-            throw new RpcException(new Status(StatusCode.PermissionDenied, "The token names no known role."));
-        // The stated reason is kept in the client's audit trail, so it is checked as any text a caller sends.
-        var reason = Text.Optional(context.RequestHeaders.GetValue(ReasonHeader), "The access reason", 500);
-        return new Caller(subject, role, user.FindFirst(TokenIssuer.TeamClaim)?.Value, string.IsNullOrEmpty(reason) ? null : reason);
-    }
+    private static Caller CallerOf(ServerCallContext context) =>
+        CallerClaims.From(context.GetHttpContext().User, context.RequestHeaders.GetValue(ReasonHeader))
+        ?? throw new RpcException(new Status(StatusCode.PermissionDenied, CallerClaims.NoKnownRole));
 
     /// <summary>The team id a request names, checked as the services check it (trimmed; malformed: INVALID_ARGUMENT).</summary>
     private static string? TeamIdField(IMessage request) => request.Descriptor.FindFieldByName("team_id") is { } field

@@ -16,6 +16,7 @@ public readonly record struct AccessDecision(bool Allowed, string? Denial)
 /// <item>central_office: approves and closes teams, reads team-level figures; no client records, no caseload lists.</item>
 /// <item>out_of_hours: opens any client record and records out-of-hours visits, only with a stated reason.</item>
 /// <item>operator: health, metrics, administration; no team or client data.</item>
+/// <item>referrer: a referring system (a GP practice's) sends referrals to any team; it reads nothing.</item>
 /// </list>
 /// Denials name the rule, never anything of the record. A nurse's token names her team, but the team's member list
 /// decides: the grains also check that she is a current member of that team (<see cref="NeedsMembership"/>), so a
@@ -37,7 +38,7 @@ public static class AccessPolicy
             (Role.Nurse, Operation.ApplyTeam or Operation.RegisterNurse) => AccessDecision.Allow,
             (Role.Nurse, Operation.ReadTeam or Operation.ReadCaseload or Operation.ReadContinuity or Operation.ManageTeam
                 or Operation.ReadNurse or Operation.ReadRecord or Operation.WriteRecord or Operation.RecordOutOfHoursVisit
-                or Operation.ReadAudit or Operation.ManageLeave) => OwnTeam(ownTeam),
+                or Operation.ReadAudit or Operation.ManageLeave or Operation.Refer) => OwnTeam(ownTeam),
             (Role.Coach, Operation.RegisterNurse) => AccessDecision.Allow,
             (Role.Coach, Operation.ReadTeam or Operation.ReadContinuity or Operation.ReadNurse or Operation.ManageLeave) =>
                 OwnTeam(ownTeam),
@@ -46,6 +47,7 @@ public static class AccessPolicy
             (Role.OutOfHours, Operation.ReadRecord or Operation.RecordOutOfHoursVisit) => string.IsNullOrWhiteSpace(caller.Reason)
                 ? AccessDecision.Deny("Out-of-hours access to a record needs a stated reason (the x-access-reason header).")
                 : AccessDecision.Allow,
+            (Role.Referrer, Operation.Refer) => AccessDecision.Allow,
             _ => AccessDecision.Deny($"The {Caller.NameOf(caller.Role)} role may not do this."),
         };
     }

@@ -8,6 +8,8 @@ public enum Role
     CentralOffice,
     OutOfHours,
     Operator,
+    /// <summary>A referring system (a GP practice's): sends referrals in, reads nothing.</summary>
+    Referrer,
 }
 
 /// <summary>
@@ -28,6 +30,7 @@ public sealed record Caller(
         ["central_office"] = Role.CentralOffice,
         ["out_of_hours"] = Role.OutOfHours,
         ["operator"] = Role.Operator,
+        ["referrer"] = Role.Referrer,
     };
 
     public static string NameOf(Role role) => RoleNames.First(r => r.Value == role).Key;

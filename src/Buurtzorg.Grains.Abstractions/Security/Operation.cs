@@ -32,4 +32,9 @@ public enum Operation
     /// (sickness nobody could report in time).
     /// </summary>
     ManageLeave,
+    /// <summary>
+    /// Send a referral to a team: the team's own nurses, and a referral service (a GP system's), which reaches the team
+    /// whose neighbourhood holds the client's postcode.
+    /// </summary>
+    Refer,
 }

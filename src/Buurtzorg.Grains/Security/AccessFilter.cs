@@ -63,9 +63,10 @@ public sealed class AccessFilter(CallerSeal seal, IGrainFactory grains, IAuditTr
         var nothingHeld = caller is not null && owner is { Exists: false }
             && operation is not (Operation.WriteRecord or Operation.RecordOutOfHoursVisit);
         if (ownProfile || nothingHeld) return null;
-        if (AccessPolicy.Decide(caller, operation, team) is { Allowed: false, Denial: var denial })
+        var lookup = AccessRules.IsLookup(grainInterface, context.InterfaceMethod.Name);
+        if (AccessPolicy.Decide(caller, operation, team, teamCheckedElsewhere: lookup) is { Allowed: false, Denial: var denial })
             return new(caller, Denied(denial!));
-        if (AccessPolicy.NeedsMembership(caller!, operation) && !await IsMember(context, caller!))
+        if (AccessPolicy.NeedsMembership(caller!, operation) && (caller!.TeamId is null || !await IsMember(context, caller)))
             return new(caller, new(RuleViolation.PermissionDenied, AccessPolicy.NotAMember, AccessPolicy.NotAMemberReason));
         return null;
     }

@@ -19,7 +19,7 @@ internal static class AccessRules
         [(typeof(ITeamGrain), nameof(ITeamGrain.SetPolicy))] = Operation.ManageTeam,
         [(typeof(ITeamGrain), nameof(ITeamGrain.StartLeave))] = Operation.ManageLeave,
         [(typeof(ITeamGrain), nameof(ITeamGrain.EndLeave))] = Operation.ManageLeave,
-        [(typeof(ITeamGrain), nameof(ITeamGrain.Refer))] = Operation.ManageTeam,
+        [(typeof(ITeamGrain), nameof(ITeamGrain.Refer))] = Operation.Refer,
         [(typeof(ITeamGrain), nameof(ITeamGrain.Admit))] = Operation.ManageTeam,
         [(typeof(ITeamGrain), nameof(ITeamGrain.Decline))] = Operation.ManageTeam,
         [(typeof(ITeamGrain), nameof(ITeamGrain.Discharge))] = Operation.ManageTeam,
@@ -71,8 +71,23 @@ internal static class AccessRules
         [(typeof(IOnCallGrain), nameof(IOnCallGrain.LogCall))] = Operation.ManageTeam,
         [(typeof(IOnCallGrain), nameof(IOnCallGrain.CallsSince))] = null,
         [(typeof(INhsIndexGrain), nameof(INhsIndexGrain.Resolve))] = null,
-        [(typeof(INhsIndexGrain), nameof(INhsIndexGrain.Find))] = null,
+        // Which record an NHS number is: the role may read records; the record it leads to checks the team.
+        [(typeof(INhsIndexGrain), nameof(INhsIndexGrain.Find))] = Operation.ReadRecord,
+        [(typeof(ITeamDirectoryGrain), nameof(ITeamDirectoryGrain.List))] = null,
+        [(typeof(ITeamDirectoryGrain), nameof(ITeamDirectoryGrain.Unlist))] = null,
+        // Which team a referral goes to: the team grain checks the referral itself.
+        [(typeof(ITeamDirectoryGrain), nameof(ITeamDirectoryGrain.TeamFor))] = Operation.Refer,
     };
+
+    /// <summary>
+    /// Lookups that lead to a team's data without being any team's: the role is checked here, the team by the grain the
+    /// lookup leads to (as the gRPC layer does for a request that names no team).
+    /// </summary>
+    private static readonly HashSet<(Type, string)> Lookups =
+    [
+        (typeof(INhsIndexGrain), nameof(INhsIndexGrain.Find)),
+        (typeof(ITeamDirectoryGrain), nameof(ITeamDirectoryGrain.TeamFor)),
+    ];
 
     private static readonly HashSet<Type> Governed = Methods.Keys.Select(k => k.Item1).ToHashSet();
 
@@ -81,6 +96,8 @@ internal static class AccessRules
     /// <summary>The operation a call performs; an unlisted method of a governed grain is refused, never let through.</summary>
     public static bool TryGet(Type grainInterface, string method, out Operation? operation) =>
         Methods.TryGetValue((grainInterface, method), out operation);
+
+    public static bool IsLookup(Type grainInterface, string method) => Lookups.Contains((grainInterface, method));
 
     /// <summary>An out-of-hours visit is its own operation: the out-of-hours role may record it, and nothing else.</summary>
     public static Operation Refine(Operation operation, object? argument) =>
