@@ -31,10 +31,18 @@ internal sealed class FhirRecordReader(IGrainFactory grains)
         FhirAssignment? assignment = null;
         foreach (var teamId in record.PastEpisodes.Select(e => e.TeamId).Concat(record.OpenEpisode is { } open ? [open.TeamId] : []).Distinct())
         {
-            var team = await grains.GetGrain<ITeamGrain>(teamId).Get();
-            teams[teamId] = new FhirTeam(teamId, team.Name);
-            if (teamId == record.OpenEpisode?.TeamId && team.CaseloadOf(clientId) is { } entry)
-                assignment = new FhirAssignment(entry.NamedNurseId, entry.BackupNurseId);
+            try
+            {
+                var team = await grains.GetGrain<ITeamGrain>(teamId).Get();
+                teams[teamId] = new FhirTeam(teamId, team.Name);
+                if (teamId == record.OpenEpisode?.TeamId && team.CaseloadOf(clientId) is { } entry)
+                    assignment = new FhirAssignment(entry.NamedNurseId, entry.BackupNurseId);
+            }
+            catch (RuleRefusedException refused) when (refused.Violation == RuleViolation.PermissionDenied)
+            {
+                // A caller who may read the record but not the team (out of hours, with a reason): the export names
+                // the team by its id only, and no care team.
+            }
         }
         var practitioners = new Dictionary<string, FhirPractitioner>(StringComparer.Ordinal);
         IEnumerable<string> assigned = assignment is null ? [] : new[] { assignment.NamedNurseId, assignment.BackupNurseId }.OfType<string>();
@@ -45,9 +53,10 @@ internal sealed class FhirRecordReader(IGrainFactory grains)
                 var nurse = await grains.GetGrain<INurseGrain>(nurseId).Get();
                 practitioners[nurseId] = new FhirPractitioner(nurseId, nurse.DisplayName, nurse.Pin?.Value);
             }
-            catch (RuleRefusedException refused) when (refused.Violation == RuleViolation.NotFound)
+            catch (RuleRefusedException refused) when (refused.Violation is RuleViolation.NotFound or RuleViolation.PermissionDenied)
             {
-                // Written by the system (a team's step), not by a registered nurse: the export names no practitioner.
+                // Written by the system (a team's step), not by a registered nurse, or a nurse the caller may not look
+                // up (out of hours): the export names no practitioner for her.
             }
         }
         return new FhirRecordSource(record, teams, practitioners) { Assignment = assignment };
