@@ -26,6 +26,9 @@ public static class FhirCodes
     /// <summary>The project's own code systems: a placeholder host until the organisation publishes its canonical URLs.</summary>
     public const string ProjectBase = "https://fhir.buurtzorg.example/CodeSystem/";
 
+    /// <summary>The identifier system of a team's id (a placeholder host, as <see cref="ProjectBase"/>).</summary>
+    public const string TeamIdSystem = "https://fhir.buurtzorg.example/Id/team";
+
     public const string OmahaProblemSystem = ProjectBase + "omaha-problem";
     public const string OmahaModifierSystem = ProjectBase + "omaha-modifier";
     public const string OmahaInterventionCategorySystem = ProjectBase + "omaha-intervention-category";

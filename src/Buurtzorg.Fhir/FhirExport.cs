@@ -97,6 +97,8 @@ public static class FhirExport
         {
             Id = id,
             Active = true,
+            // org-1: a name or an identifier; the name is unknown to a caller who may not read the team.
+            Identifier = [new Identifier(FhirCodes.TeamIdSystem, id)],
             Name = source.Teams.TryGetValue(id, out var team) ? team.Name : null,
             Type = [new CodeableConcept { Text = "Neighbourhood nursing team" }],
         });

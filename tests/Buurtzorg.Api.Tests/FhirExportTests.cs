@@ -7,8 +7,8 @@ using Buurtzorg.Fhir.Tests;
 using Buurtzorg.Grains.Security;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
-using Model = Hl7.Fhir.Model;
 using static Buurtzorg.Api.Tests.Infrastructure.TeamApp;
+using Model = Hl7.Fhir.Model;
 
 namespace Buurtzorg.Api.Tests;
 
@@ -104,6 +104,26 @@ public sealed class FhirExportTests(ApiHost host) : IClassFixture<ApiHost>
         // The other team's attempt reached the record and is kept as refused; the office never got past the door.
         Assert.Equal(["denied read history"], accesses.Where(a => a.Subject == "nurse-x").Select(a => a.Action));
         Assert.DoesNotContain(accesses, a => a.Subject == "office-x");
+    }
+
+    [Fact]
+    public async Task An_out_of_hours_nurse_with_a_reason_exports_the_record_without_the_teams_details_and_the_reason_is_kept()
+    {
+        var app = host.App();
+        var team = await app.TeamWithNurses(2);
+        var client = await app.Admitted(team.TeamId);
+        await app.Visit(client.ClientId, client.NamedNurseId, DateTimeOffset.UtcNow.AddHours(-1));
+        var night = app.As(new Caller("ooh-fhir", Role.OutOfHours, null), "Night call: client fell");
+
+        var response = await night.Records.ExportFhirAsync(new ExportFhirRequest { ClientId = client.ClientId });
+
+        var bundle = FhirExport.FromJson<Model.Bundle>(response.BundleJson);
+        Assert.Empty(R4Validator.Errors(bundle));
+        Assert.Equal(1, response.EncounterCount);
+        Assert.Null(bundle.Entry.Select(e => e.Resource).OfType<Model.Organization>().Single().Name);
+        Assert.Empty(bundle.Entry.Select(e => e.Resource).OfType<Model.CareTeam>());
+        var accesses = (await app.Records.ListAccessesAsync(new ListAccessesRequest { ClientId = client.ClientId })).Accesses;
+        Assert.Contains(accesses, a => a.Subject == "ooh-fhir" && a.Action == "read history" && a.Reason == "Night call: client fell");
     }
 
     /// <summary>A stay as a team writes it through the API: care plan, 200 visits, a corrected and a struck visit, discharge.</summary>
