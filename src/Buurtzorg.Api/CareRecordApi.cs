@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using Buurtzorg.Api.Fhir;
 using Buurtzorg.Api.V1;
 using Buurtzorg.Domain.Common;
 using Buurtzorg.Domain.Records;
@@ -13,8 +14,11 @@ namespace Buurtzorg.Api;
 /// The client's record. Each write becomes one entry whose id derives from the request id, so a retry finds its entry
 /// already in the history and changes nothing.
 /// </summary>
-internal sealed class CareRecordApi(IGrainFactory grains, CareClock clock) : CareRecordService.CareRecordServiceBase
+internal sealed class CareRecordApi(IGrainFactory grains, CareClock clock, FhirRecordReader? fhir = null) : CareRecordService.CareRecordServiceBase
 {
+    // The service gets the reader from the container; the sync service, which only writes through this one, needs none.
+    private readonly FhirRecordReader _fhir = fhir ?? new(grains);
+
     private const int DefaultPageSize = 100;
     private const int MaxPageSize = 500;
     private const int DefaultAccessPage = 200;
@@ -36,6 +40,21 @@ internal sealed class CareRecordApi(IGrainFactory grains, CareClock clock) : Car
         var response = new GetHistoryResponse { NextPageToken = Paging.Token(page.NextAfterSeq) };
         response.Entries.AddRange(page.Entries.Select(e => e.ToHistory()));
         return response;
+    }
+
+    /// <summary>The whole record as a FHIR Bundle: the reader reads (and audits) every history page, the export maps it.</summary>
+    public override async Task<ExportFhirResponse> ExportFhir(ExportFhirRequest request, ServerCallContext context)
+    {
+        var source = await _fhir.Read(Ids.Parse(request.ClientId, "client_id"));
+        var bundle = Buurtzorg.Fhir.FhirExport.Everything(source);
+        return new ExportFhirResponse
+        {
+            BundleJson = Buurtzorg.Fhir.FhirExport.ToJson(bundle),
+            ResourceCount = bundle.Entry.Count,
+            EncounterCount = bundle.Entry.Count(e => e.Resource is Hl7.Fhir.Model.Encounter),
+            ObservationCount = bundle.Entry.Count(e => e.Resource is Hl7.Fhir.Model.Observation),
+            HistoryEntries = source.Record.Version,
+        };
     }
 
     public override async Task<AddNetworkMemberResponse> AddNetworkMember(AddNetworkMemberRequest request, ServerCallContext context)

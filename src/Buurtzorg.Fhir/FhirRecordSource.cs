@@ -11,8 +11,14 @@ public sealed record FhirRecordSource(
     IReadOnlyDictionary<string, FhirTeam> Teams,
     IReadOnlyDictionary<string, FhirPractitioner> Practitioners)
 {
+    /// <summary>The named nurse and backup of the open episode, from the team's caseload (null: none known).</summary>
+    public FhirAssignment? Assignment { get; init; }
+
     public override string ToString() => $"FhirRecordSource {Record.ClientId}";
 }
+
+/// <summary>Who the team named for the client now: the named nurse and her backup.</summary>
+public sealed record FhirAssignment(string NamedNurseId, string? BackupNurseId);
 
 /// <summary>A team as an export names it.</summary>
 public sealed record FhirTeam(string TeamId, string Name);

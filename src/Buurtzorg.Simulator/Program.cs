@@ -1,6 +1,7 @@
 using System.Globalization;
 using Buurtzorg.Simulator;
 using Buurtzorg.Simulator.Cluster;
+using Buurtzorg.Simulator.FhirExport;
 using Buurtzorg.Simulator.History;
 using Buurtzorg.Simulator.OrganisationDay;
 using Buurtzorg.Simulator.Reads;
@@ -29,6 +30,10 @@ using Microsoft.Extensions.Configuration;
 //   trigger lifted inside that one transaction), then adds the history with a correction a quarter. Never on real records.
 // dotnet run -c Release --project src/Buurtzorg.Simulator -- record-open [--target url] --postgres conn [--entries 5000]
 //     [--samples 1000] [--concurrency 1] [--parts]
+// dotnet run -c Release --project src/Buurtzorg.Simulator -- fhir-export [--target url] --postgres conn [--entries 50,5000]
+//     [--samples 50]
+//   Per length: a client filled through the silo as record-open fills one, then ExportFhir timed (p50/p99, bundle bytes)
+//   beside reading the same whole history through GetHistory (the ceiling).
 // dotnet run -c Release --project src/Buurtzorg.Simulator -- cluster <visits|reads|organisation-day|record-open|bytes>
 //     --postgres conn [--silos 3] [--silo-dll path] [--startup-seconds 120] [the benchmark's options]
 //   Starts that many silo processes (the Release build of src/Buurtzorg.Silo) on the database, waits until all are
@@ -52,7 +57,7 @@ if (clustered) command = args.ElementAtOrDefault(1);
 if (command == "baseline") return await Buurtzorg.Simulator.Baseline.BaselineCommand.Run(args, Console.Out, Console.Error);
 if (command == "chaos") return await Buurtzorg.Simulator.Chaos.ChaosCommand.Run(args, Console.Out, Console.Error);
 
-if (command is not ("visits" or "reads" or "organisation-day" or "history" or "record-open" or "bytes") || (clustered && command == "history")
+if (command is not ("visits" or "reads" or "organisation-day" or "history" or "record-open" or "fhir-export" or "bytes") || (clustered && command == "history")
     || (!clustered && command == "bytes") || (clustered && Option("--postgres") is null))
 {
     Console.Error.WriteLine("usage: visits [--target url] [--concurrency n] [--duration seconds] [--seed n] [--postgres conn]");
@@ -64,6 +69,7 @@ if (command is not ("visits" or "reads" or "organisation-day" or "history" or "r
     Console.Error.WriteLine("               [--backdate --benchmark-database name] [--correct-every-weeks n]   (--backdate: a benchmark fixture only)");
     Console.Error.WriteLine("               run it only while every silo on that database is STOPPED: it appends to the journal behind the grains' backs");
     Console.Error.WriteLine("       record-open [--target url] --postgres conn [--entries n] [--samples n] [--concurrency n] [--parts]");
+    Console.Error.WriteLine("       fhir-export [--target url] --postgres conn [--entries n,n] [--samples n]");
     Console.Error.WriteLine("       cluster <visits|reads|organisation-day|record-open|bytes> --postgres conn [--silos n] [--silo-dll path] [--startup-seconds n]");
     Console.Error.WriteLine("               [the benchmark's options; bytes: --entries n,n --calls n --concurrency n]");
     return 2;
@@ -180,6 +186,23 @@ async Task<int> Benchmark(CallInvoker channel, string target)
         }
         Console.WriteLine((await new RecordOpenBenchmark(channel, tokens, open, Console.Error).Run()).ToMarkdown());
         return 0;
+    }
+
+    if (command == "fhir-export")
+    {
+        FhirExportOptions export;
+        try
+        {
+            export = FhirExportOptions.Parse(args);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 2;
+        }
+        var measured = await new FhirExportBenchmark(channel, tokens, export, Console.Error).Run();
+        Console.WriteLine(measured.ToMarkdown());
+        return measured.Rows.Any(r => r.Measurements.Errors > 0) ? 1 : 0;
     }
 
     DayOptions options;

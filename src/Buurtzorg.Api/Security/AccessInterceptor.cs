@@ -43,6 +43,8 @@ public sealed class AccessInterceptor(CallerSeal seal) : Interceptor
         [Name(ReferralService.Descriptor, "ReassignNamedNurse")] = new(Operation.ManageTeam, TeamIdField),
         [Name(CareRecordService.Descriptor, "GetRecord")] = new(Operation.ReadRecord),
         [Name(CareRecordService.Descriptor, "GetHistory")] = new(Operation.ReadRecord),
+        // The whole record: its history pages are read (and audited) as GetHistory reads them.
+        [Name(CareRecordService.Descriptor, "ExportFhir")] = new(Operation.ReadRecord),
         [Name(CareRecordService.Descriptor, "ListAccesses")] = new(Operation.ReadAudit),
         [Name(CentralOfficeService.Descriptor, "GetOverview")] = new(Operation.ReadOrganisation),
         [Name(CentralOfficeService.Descriptor, "ListTeams")] = new(Operation.ReadOrganisation),

@@ -49,13 +49,13 @@ public sealed class FhirHost : IAsyncLifetime
         Send(new HttpRequestMessage(HttpMethod.Post, Url(path)) { Content = new StringContent(body, Encoding.UTF8, contentType) }, caller, null, null);
 
     /// <summary>Every page of a search, following its next links, as a GP system's client would.</summary>
-    public async Task<List<Bundle>> AllPages(string pathAndQuery, Caller caller, int most = 100)
+    public async Task<List<Bundle>> AllPages(string pathAndQuery, Caller caller, string? reason = null, int most = 100)
     {
         var pages = new List<Bundle>();
         string? next = pathAndQuery;
         while (next is not null && pages.Count < most)
         {
-            var page = await Get(next, caller);
+            var page = await Get(next, caller, reason);
             Assert.Equal(HttpStatusCode.OK, page.Status);
             var bundle = Assert.IsType<Bundle>(page.Resource);
             pages.Add(bundle);

@@ -108,6 +108,30 @@ public sealed class FhirRestTests(FhirHost host) : IClassFixture<FhirHost>
     }
 
     [Fact]
+    public async Task An_out_of_hours_nurse_with_a_reason_reads_the_record_over_rest_and_the_reason_is_kept()
+    {
+        var story = await ClientWithVisits(3);
+        var night = new Caller("ooh-rest", Role.OutOfHours, null);
+        const string Reason = "Night call: the dressing has come off";
+
+        var found = Assert.IsType<Bundle>((await host.Get($"Patient?identifier={NhsSystem}|{story.NhsNumber}", night, Reason)).Resource);
+        Assert.Equal(story.ClientId, Assert.IsType<Patient>(Assert.Single(found.Entry).Resource).Id);
+        var visits = Assert.IsType<Bundle>((await host.Get($"Encounter?patient={story.ClientId}", night, Reason)).Resource);
+        Assert.Equal(3, visits.Entry.Count);
+        var everything = await host.AllPages($"Patient/{story.ClientId}/$everything", night, Reason);
+        var resources = everything.SelectMany(p => p.Entry).Select(e => e.Resource).ToList();
+        Assert.Equal(3, resources.Count(r => r is Encounter));
+
+        // The team is named by its id only: the rules let the out-of-hours service read the record, not the team.
+        var team = Assert.Single(resources.OfType<Organization>());
+        Assert.Null(team.Name);
+        Assert.DoesNotContain(resources, r => r is CareTeam);
+
+        var trail = await Accesses(story);
+        Assert.Equal(3, trail.Count(a => a.Subject == night.Subject && a.Reason == Reason));
+    }
+
+    [Fact]
     public async Task Another_teams_nurse_the_central_office_and_callers_without_a_good_token_are_refused_with_an_operation_outcome()
     {
         var story = await ClientWithVisits(1);
