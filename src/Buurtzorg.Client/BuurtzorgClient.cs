@@ -69,6 +69,9 @@ public sealed class BuurtzorgClient : IDisposable
     /// <summary>The channel underneath, shared by every client made from it with <see cref="As"/>.</summary>
     public GrpcChannel Channel { get; }
 
+    /// <summary>The largest answer the library accepts: 64 MiB, a FHIR export of some 80,000 entries.</summary>
+    public const int MaxReceiveBytes = 64 * 1024 * 1024;
+
     /// <summary>Creates a client for the service at <paramref name="address"/> (<c>https://…</c>; <c>http://…</c> only on a trusted network).</summary>
     /// <param name="address">The service's address.</param>
     /// <param name="tokens">Asked for the bearer token on every call.</param>
@@ -92,6 +95,8 @@ public sealed class BuurtzorgClient : IDisposable
             DisposeHttpClient = true,
             ServiceConfig = RetryPolicies.For(options),
             MaxRetryAttempts = Math.Max(options.MaxAttempts, 1),
+            // A whole record as FHIR (ExportFhir) is ~800 bytes an entry: past gRPC's default 4 MiB from ~5,000 entries.
+            MaxReceiveMessageSize = MaxReceiveBytes,
             // A token over plain HTTP/2 is the app's choice of address (a test host, a trusted hop inside a cluster).
             UnsafeUseInsecureChannelCallCredentials = address.Scheme == Uri.UriSchemeHttp,
         });
