@@ -10,6 +10,9 @@ public sealed class TeamDirectoryState : GrainState<TeamDirectoryState>
     [Id(0)] public ImmutableDictionary<string, DirectoryListing> Teams { get; set; } = ImmutableDictionary<string, DirectoryListing>.Empty;
 
     [Id(1)] public long NextOrder { get; set; } = 1;
+
+    /// <summary>Whether the directory has listed the teams approved before it existed (see TeamDirectoryGrain.Seed).</summary>
+    [Id(2)] public bool Seeded { get; set; }
 }
 
 /// <summary>A team's place in the directory: when it was first listed (ties go to the earlier), and its areas.</summary>
@@ -28,10 +31,70 @@ public sealed class TeamDirectoryGrain(
 {
     private Dictionary<string, (long Order, string TeamId)>? _index;
 
+    // Teams unlisted while the seed was reading: the seed must not list them again from what it read before.
+    private HashSet<string>? _unlistedWhileSeeding;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // Interleaved, so that a team that calls List while the seed is asking it for its footprint is not deadlocked.
+        if (!state.State.Seeded)
+        {
+            _unlistedWhileSeeding = [];
+            this.RegisterGrainTimer(Seed, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan) { Interleave = true });
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// A database whose teams were approved before the directory existed (an upgrade) has active teams it never heard
+    /// of: once, the directory asks each team the central office knows for its status and footprint and lists the
+    /// active ones, so a GP's referral is not refused as outside every neighbourhood until each team happens to wake.
+    /// </summary>
+    private async Task Seed(CancellationToken cancellationToken)
+    {
+        var organisation = GrainFactory.GetGrain<IOrganisationGrain>(IOrganisationGrain.Key);
+        var found = new List<(string TeamId, ImmutableArray<PostcodeArea> Areas)>();
+        const int Page = 1000;
+        for (var offset = 0; ; offset += Page)
+        {
+            var page = await organisation.Teams(new TeamQuery("name", false, offset, Page, null, null));
+            foreach (var row in page.Rows)
+            {
+                if (await Team(row.Figures.TeamId) is { Status: Domain.Teams.TeamStatus.Active } team)
+                    found.Add((team.Id, Sorted(team.Footprint)));
+            }
+            if (page.Rows.Count < Page) break;
+        }
+        var unlisted = _unlistedWhileSeeding ?? [];
+        await state.Commit(s =>
+        {
+            foreach (var (teamId, areas) in found.Where(f => !s.Teams.ContainsKey(f.TeamId) && !unlisted.Contains(f.TeamId)))
+                s.Teams = s.Teams.SetItem(teamId, new DirectoryListing(s.NextOrder++, areas));
+            s.Seeded = true;
+        });
+        _unlistedWhileSeeding = null;
+        _index = null;
+    }
+
+    private async Task<Domain.Teams.Team?> Team(string teamId)
+    {
+        try
+        {
+            return await GrainFactory.GetGrain<ITeamGrain>(teamId).Get();
+        }
+        catch (RuleRefusedException refused) when (refused.Violation == RuleViolation.NotFound)
+        {
+            return null; // figures from a team never formed in this database: nothing to list
+        }
+    }
+
+    private static ImmutableArray<PostcodeArea> Sorted(IEnumerable<PostcodeArea> footprint) =>
+        footprint.Distinct().Order(Comparer<PostcodeArea>.Create((a, b) => string.CompareOrdinal(a.Value, b.Value))).ToImmutableArray();
+
     public async Task List(string teamId, IReadOnlyList<PostcodeArea> footprint)
     {
         ArgumentNullException.ThrowIfNull(footprint);
-        var areas = footprint.Distinct().Order(Comparer<PostcodeArea>.Create((a, b) => string.CompareOrdinal(a.Value, b.Value))).ToImmutableArray();
+        var areas = Sorted(footprint);
         var known = state.State.Teams.GetValueOrDefault(teamId);
         if (known is not null && known.Areas.SequenceEqual(areas)) return;
         await state.Commit(s =>
@@ -44,6 +107,7 @@ public sealed class TeamDirectoryGrain(
 
     public async Task Unlist(string teamId)
     {
+        _unlistedWhileSeeding?.Add(teamId);
         if (!state.State.Teams.ContainsKey(teamId)) return;
         await state.Commit(s => s.Teams = s.Teams.Remove(teamId));
         _index = null;

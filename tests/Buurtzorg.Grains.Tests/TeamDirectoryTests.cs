@@ -20,12 +20,14 @@ public sealed class TeamDirectoryTests(ClusterFixture fixture) : IDisposable
 
     public void Dispose() => ClusterFixture.ActAs(null);
 
-    private async Task<string?> TeamFor(string sector)
+    private Task<string?> TeamFor(string sector) => TeamFor(Directory, sector);
+
+    private static async Task<string?> TeamFor(ITeamDirectoryGrain directory, string sector)
     {
         ClusterFixture.ActAs(GpSystem);
         try
         {
-            return await Directory.TeamFor(sector);
+            return await directory.TeamFor(sector);
         }
         finally
         {
@@ -61,6 +63,26 @@ public sealed class TeamDirectoryTests(ClusterFixture fixture) : IDisposable
         // Approving again (a retry) or the team waking up lists it again without moving it ahead of the first.
         await later.Approve(NewRequest());
         Assert.Equal(district, await TeamFor("ZE3 5"));
+    }
+
+    [Fact]
+    public async Task A_directory_that_never_heard_from_a_team_lists_the_active_teams_the_central_office_knows_as_after_an_upgrade()
+    {
+        var active = (await _people.ActiveTeam(nurses: 0, footprint: "ZE5")).GetPrimaryKeyString();
+        var closed = await _people.ActiveTeam(nurses: 0, footprint: "ZE7");
+        var organisation = fixture.Grains.GetGrain<IOrganisationGrain>(IOrganisationGrain.Key);
+        ClusterFixture.ActAs(new Caller("office-test", Role.CentralOffice, null));
+        await Arrival.Eventually(() => organisation.Team(active), row => row is not null);
+        await Arrival.Eventually(() => organisation.Team(closed.GetPrimaryKeyString()), row => row is not null);
+        ClusterFixture.ActAs(null);
+        await closed.Close(NewRequest());
+
+        // A directory with no listings at all, as in a database whose teams were approved before the directory existed
+        // (a key of its own: the teams above listed themselves in the cluster's directory, not in this one).
+        var upgraded = fixture.Grains.GetGrain<ITeamDirectoryGrain>($"upgraded-{Guid.NewGuid():N}");
+
+        Assert.Equal(active, await Arrival.Eventually(() => TeamFor(upgraded, "ZE5 1"), team => team is not null));
+        Assert.Null(await TeamFor(upgraded, "ZE7 1"));
     }
 
     [Fact]
